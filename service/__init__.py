@@ -1,0 +1,1 @@
+"""Bearings: a guided recovery assistant after a large crypto loss."""
