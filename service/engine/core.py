@@ -1,0 +1,195 @@
+"""The dialog engine: one shared transitions Machine per flow, conversations as plain data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+from transitions import Machine
+
+from . import conditions
+from .answers import REQUIRED, blank, build_schema, canonical
+from .flowdef import Flow, StateDef
+from .inputs import resolve
+from .render import TextRenderer
+from .step import build_step
+
+NEXT = "next"
+DocumentsFn = Callable[[Mapping[str, Any], Mapping[str, Any], Iterable[str]], list[dict[str, Any]]]
+CalculatorFn = Callable[[str, Mapping[str, Any]], dict[str, Any]]
+UploadFn = Callable[[str], "Mapping[str, Any] | None"]
+
+
+class Conflict(Exception):
+    """The answer was for a state or version that is no longer current."""
+
+
+class Finished(Exception):
+    """The conversation is complete: there is nothing left to answer."""
+
+
+@dataclass
+class Conversation:
+    """One person's way through a flow; plain data, persisted by the store."""
+
+    id: str
+    flow: str
+    flow_version: str
+    state: str
+    version: int = 1
+    status: str = "active"
+    history: list[str] = field(default_factory=list)
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)
+
+    def payload(self) -> dict[str, Any]:
+        """Return the private part that the store encrypts."""
+        return {"history": self.history, "answers": self.answers, "results": self.results}
+
+
+@dataclass
+class _Cursor:
+    """The model the shared Machine moves: a state name and the facts conditions read."""
+
+    state: str
+    facts: Mapping[str, Any]
+
+
+def _condition(when: dict[str, Any]) -> Callable[[Any], bool]:
+    return lambda event: conditions.holds(when, event.model.facts)
+
+
+def build_machine(flow: Flow) -> Machine:
+    """Return the one Machine for ``flow``: each state's ``next`` transitions, in order."""
+    machine = Machine(model=None, states=list(flow.states), initial=flow.start,
+                      send_event=True, auto_transitions=False, queued=False,
+                      model_attribute="state")
+    for state in flow.states.values():
+        for transition in state.next:
+            conds = [_condition(transition.when)] if transition.when else []
+            machine.add_transition(NEXT, state.id, transition.to, conditions=conds)
+    return machine
+
+
+class Engine:
+    """Drive conversations through one flow; knows nothing of HTTP or storage."""
+
+    def __init__(self, flow: Flow, *, documents: DocumentsFn | None = None,
+                 calculate: CalculatorFn | None = None) -> None:
+        self.flow = flow
+        self.machine = build_machine(flow)
+        self._event = self.machine.events[NEXT]
+        self._schemas: dict[str, Schema] = {s.id: build_schema(s.fields)
+                                            for s in flow.states.values()}
+        self.documents = documents
+        self._calculate = calculate
+        self.renderer = TextRenderer()
+
+    # -- moving -----------------------------------------------------------------------------
+
+    def start(self, conversation_id: str) -> Conversation:
+        """Return a new conversation at the flow's first state."""
+        conv = Conversation(id=conversation_id, flow=self.flow.id,
+                            flow_version=self.flow.version, state=self.flow.start,
+                            history=[self.flow.start])
+        self._enter(conv, None)
+        return conv
+
+    def following(self, state: str, facts: Mapping[str, Any]) -> str | None:
+        """Return the state after ``state`` for these facts (None at a final state)."""
+        if self.flow.states[state].final:
+            return None
+        cursor = _Cursor(state, facts)
+        if not self._event.trigger(cursor):
+            raise ValidationError({"_flow": [f"State {state} has no way on for these answers."]})
+        return cursor.state
+
+    def path(self, conv: Conversation, facts: Mapping[str, Any] | None = None) -> list[str]:
+        """Return the states on the path the answers so far lead to, start to finish."""
+        facts = self.facts(conv) if facts is None else facts
+        route, state = [], self.flow.start
+        while state is not None and state not in route:
+            route.append(state)
+            state = self.following(state, facts)
+        return route
+
+    def answer(self, conv: Conversation, state: str, version: int | None,
+               submitted: Mapping[str, Any], uploads: UploadFn | None = None) -> None:
+        """Validate ``submitted`` for the current step and move on; raise on a stale step."""
+        if state != conv.state or (version is not None and version != conv.version):
+            raise Conflict()
+        if conv.status == "complete":
+            raise Finished()
+        definition = self.flow.states[state]
+        values = self.validate(definition, submitted, uploads)
+        conv.answers[state] = values
+        target = self.following(state, self.facts(conv))
+        if target is None:
+            raise Finished()
+        conv.history.append(target)
+        conv.state = target
+        self._prune(conv)
+        self._enter(conv, uploads)
+        conv.version += 1
+
+    def back(self, conv: Conversation) -> None:
+        """Return to the previous step, keeping every answer."""
+        if len(conv.history) > 1:
+            conv.history.pop()
+            conv.state = conv.history[-1]
+            conv.status = "active"
+            conv.version += 1
+
+    def validate(self, definition: StateDef, submitted: Mapping[str, Any],
+                 uploads: UploadFn | None = None) -> dict[str, Any]:
+        """Return the canonical answers for one step or raise ValidationError per field."""
+        specs = {spec.name: spec for spec in definition.fields}
+        given = {k: v for k, v in submitted.items() if not (k in specs and blank(v))}
+        missing = {name: [REQUIRED] for name, spec in specs.items()
+                   if spec.required and name not in given}
+        try:
+            loaded = self._schemas[definition.id].load(given)
+        except ValidationError as exc:
+            raise ValidationError({**missing, **exc.normalized_messages()}) from exc
+        if missing:
+            raise ValidationError(missing)
+        for name, spec in specs.items():
+            if spec.type == "file" and name in loaded and (
+                    uploads is None or uploads(loaded[name]) is None):
+                raise ValidationError({name: ["Upload the file first, then send its id."]})
+        return {name: canonical(specs[name], value) for name, value in loaded.items()}
+
+    # -- derived --------------------------------------------------------------------------
+
+    def facts(self, conv: Conversation) -> dict[str, Any]:
+        """Return every answer so far as one flat mapping, in the order of the flow."""
+        merged: dict[str, Any] = {}
+        for state in self.flow.states:
+            merged.update(conv.answers.get(state, {}))
+        return merged
+
+    def _prune(self, conv: Conversation) -> None:
+        """Drop the answers of states that the current answers no longer reach."""
+        reached = set(self.path(conv)) | set(conv.history)
+        for state in [s for s in conv.answers if s not in reached]:
+            del conv.answers[state]
+
+    def _enter(self, conv: Conversation, uploads: UploadFn | None) -> None:
+        definition = self.flow.states[conv.state]
+        if definition.final:
+            conv.status = "complete"
+        if self._calculate is None:
+            return
+        facts = self.facts(conv)
+        for name in definition.compute:
+            spec = self.flow.calculators.get(name, {})
+            try:
+                conv.results[name] = self._calculate(name, resolve(spec, facts, uploads))
+            except ValidationError:
+                conv.results.pop(name, None)
+
+    def step(self, conv: Conversation) -> dict[str, Any]:
+        """Return the contract's step object for the conversation's current state."""
+        return build_step(self, conv)

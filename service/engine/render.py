@@ -1,0 +1,73 @@
+"""Render flow text: sandboxed Jinja2 with answers as data, then a safe Markdown subset."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from jinja2 import ChainableUndefined, TemplateSyntaxError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from ..calculators._common import dollars
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def _money(value: Any) -> str:
+    try:
+        return dollars(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+def _escape_markdown(value: Any) -> Any:
+    """Escape Markdown in an interpolated value so a person's text is shown literally."""
+    if isinstance(value, Markup | ChainableUndefined) or value is None:
+        return "" if value is None or isinstance(value, ChainableUndefined) else value
+    return _MD_SPECIAL.sub(r"\\\1", str(value))
+
+
+def _plain(value: Any) -> Any:
+    return "" if value is None or isinstance(value, ChainableUndefined) else value
+
+
+def _environment(finalize: Any) -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(undefined=ChainableUndefined, autoescape=False,
+                                        finalize=finalize, keep_trailing_newline=False)
+    env.filters["money"] = _money
+    return env
+
+
+class TextRenderer:
+    """Compile each state's text once; render it as plain text and as HTML."""
+
+    def __init__(self) -> None:
+        self._plain = _environment(_plain)
+        self._markdown = _environment(_escape_markdown)
+        self._md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+        self._cache: dict[str, tuple[Any, Any]] = {}
+
+    def check(self, source: str) -> str | None:
+        """Return a readable syntax problem in ``source``, or None."""
+        try:
+            self._plain.parse(source)
+        except TemplateSyntaxError as exc:
+            return f"text line {exc.lineno}: {exc.message}"
+        return None
+
+    def _compiled(self, source: str) -> tuple[Any, Any]:
+        if source not in self._cache:
+            self._cache[source] = (self._plain.from_string(source),
+                                   self._markdown.from_string(source))
+        return self._cache[source]
+
+    def render(self, source: str, context: Mapping[str, Any]) -> tuple[str, str]:
+        """Return ``(text, html)`` for ``source`` with ``context`` as data."""
+        plain, markdown = self._compiled(source)
+        text = plain.render(context).strip()
+        html = self._md.render(markdown.render(context))
+        return text, html.strip()
