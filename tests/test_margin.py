@@ -105,6 +105,31 @@ def test_a_profitable_long_is_explained_plainly() -> None:
     assert grade_level(result["explanation"]) <= 8.0
 
 
+def test_a_long_at_1x_cannot_be_liquidated() -> None:
+    result = position("long", "100", None, "10", "1")
+    assert (result["liquidation_price"], result["liquidated"]) == ("0.00", False)
+    assert result["net_pnl"] == "-1000.00" and result["negative_balance"] == "0.00"
+    text = " ".join(result["explanation"])
+    assert "cannot lose more than the deposit" in text
+    assert "If the price fell to zero, that gives a loss of $1,000" in text
+    assert "A loss can be bigger than the deposit" not in text
+
+
+def test_a_short_at_1x_can_still_lose_more_than_the_deposit() -> None:
+    result = position("short", "100", "250", "1", "1", maintenance_margin_rate="0")
+    text = " ".join(result["explanation"])
+    assert "because a price can more than double" in text
+    assert "Here the loss is $50 more than the deposit" in text
+
+
+def test_prices_in_sentences_are_formatted_for_people() -> None:
+    text = " ".join(position("long", "60000", None, "1", "10")["explanation"])
+    assert "near $54,216.87, a move of 9.64% from the entry" in text
+    assert "Closing at the liquidation price gives a loss of $5,783.13" in text
+    tiny = " ".join(position("long", "0.00002", "0.000019", "100000000", "20")["explanation"])
+    assert "near $0.00001908" in tiny and "Closing at $0.000019 gives a loss of $100" in tiny
+
+
 def test_explanation_reading_level_for_a_wiped_out_short() -> None:
     result = position("short", "100", "150", "100", "5")
     assert grade_level(result["explanation"]) <= 8.0

@@ -103,7 +103,8 @@ def _figures(loaded: dict[str, Any]) -> dict[str, Any]:
     margin = notional / loaded["leverage"]
     price_pnl = sign * (exit_price - entry) * size
     net = price_pnl - loaded["fees"] - loaded["funding"]
-    crossed = exit_price <= liquidation if side == "long" else exit_price >= liquidation
+    crossed = (liquidation > 0 and exit_price <= liquidation) if side == "long" \
+        else exit_price >= liquidation
     return {"side": side, "entry": entry, "exit": exit_price, "size": size,
             "liquidation": liquidation, "notional": notional, "margin": margin,
             "price_pnl": price_pnl, "net": net, "left": margin + net,
@@ -147,22 +148,41 @@ def _about_the_side(f: dict[str, Any]) -> list[str]:
                    f"A move of about {_plain(move)}% against you uses up the whole deposit."]
 
 
+def _dollar_price(value: Decimal) -> str:
+    """Format a price for a sentence: $54,216.87, or $0.00001908 below a dollar."""
+    return dollars(value) if value >= 1 else "$" + _price(value)
+
+
+def _about_the_limit(f: dict[str, Any]) -> list[str]:
+    """Return where the exchange would step in, and why a loss can pass the deposit."""
+    if f["liquidation"] <= 0:
+        return ["At 1x, a long is not closed by the exchange because of the price alone, and "
+                "it cannot lose more than the deposit, apart from fees."]
+    text = [f"The exchange would close the position near {_dollar_price(f['liquidation'])}, a "
+            f"move of {money(abs(f['liquidation_move']))}% from the entry. This is only an "
+            "estimate: each exchange has its own formula, and fees and funding move it too."]
+    if f["leverage"] > 1:
+        text.append("A loss can be bigger than the deposit, because the position is bigger "
+                    "than the deposit. Leverage makes losses grow as fast as gains.")
+    else:
+        text.append("A short can lose more than the deposit, because a price can more than "
+                    "double.")
+    return text
+
+
 def _about_the_result(f: dict[str, Any]) -> list[str]:
     """Return what happened at the exit price."""
-    text = [f"The exchange would close the position near ${_price(f['liquidation'])}, a move "
-            f"of {money(abs(f['liquidation_move']))}% from the entry. This is only an "
-            "estimate: each exchange has its own formula, and fees and funding move it too."]
     outcome = "profit" if f["net"] >= 0 else "loss"
-    where = "at the liquidation price" if f["closed_at_liquidation"] else \
-        f"at ${_price(f['exit'])}"
-    text.append(f"Closing {where} gives a {outcome} of {dollars(abs(f['net']))} after fees "
-                "and funding.")
+    if not f["closed_at_liquidation"]:
+        where = f"Closing at {_dollar_price(f['exit'])}"
+    else:
+        where = "Closing at the liquidation price" if f["liquidation"] > 0 else \
+            "If the price fell to zero, that"
+    text = [f"{where} gives a {outcome} of {dollars(abs(f['net']))} after fees and funding."]
     if f["liquidated"] and not f["closed_at_liquidation"]:
         text.append("At that price the position would have been liquidated.")
     if f["liquidated"] and f["left"] > 0:
         text.append("Some exchanges keep part or all of what is left as a liquidation fee.")
-    text.append("A loss can be bigger than the deposit, because the position is bigger than "
-                "the deposit. Leverage makes losses grow as fast as gains.")
     if f["left"] < 0:
         text.append(f"Here the loss is {dollars(-f['left'])} more than the deposit. This can "
                     "happen when the price jumps past the liquidation price before the exchange "
@@ -185,7 +205,7 @@ def compute(loaded: dict[str, Any]) -> dict[str, Any]:
         "price_move_percent": money(f["exit_move"]),
         "liquidation_move_percent": money(f["liquidation_move"]),
         "worksheet": _worksheet(f),
-        "explanation": _about_the_side(f) + _about_the_result(f),
+        "explanation": _about_the_side(f) + _about_the_limit(f) + _about_the_result(f),
     }
 
 
