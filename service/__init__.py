@@ -1,1 +1,56 @@
-"""Bearings: a guided recovery assistant after a large crypto loss."""
+"""Bearings: a guided recovery assistant for the days after a large crypto loss."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from . import calculators
+from .config import from_environment, instance_path, secret_key
+from .conversations import Conversations
+from .engine import Engine, load_flow
+from .paths import flows_dir, templates_dir
+from .store import Store, upgrade
+
+__all__ = ["create_app"]
+
+
+def _database_url(config: Mapping[str, Any], instance: Any) -> str:
+    return config.get("DATABASE_URL") or f"sqlite:///{instance / 'bearings.db'}"
+
+
+def load_engines() -> dict[str, Engine]:
+    """Load every flow in flows/ and build its engine (and its one Machine) once."""
+    engines = {}
+    for path in sorted(flows_dir().glob("*.yaml")):
+        flow = load_flow(path)
+        engines[flow.id] = Engine(flow, calculate=calculators.run)
+    return engines
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the Bearings app: settings from the environment, then ``test_config``."""
+    config = {**from_environment(), **(test_config or {})}
+    instance = instance_path(config.get("INSTANCE_PATH"))
+    app = Flask(__name__, instance_path=str(instance), template_folder=str(templates_dir()),
+                static_folder=None)
+    app.config.from_mapping(config)
+    app.config["SECRET_KEY"] = config.get("SECRET_KEY") or secret_key(instance)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
+    app.config["DATABASE_URL"] = _database_url(config, instance)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    logging.getLogger("bearings").setLevel(logging.INFO)
+
+    store = Store(app.config["DATABASE_URL"])
+    if app.config["AUTO_MIGRATE"]:
+        upgrade(store.write_engine)
+    engines = app.config.get("ENGINES") or load_engines()
+    app.extensions["bearings"] = Conversations(store, engines)
+
+    from .web import init_app
+
+    init_app(app)
+    return app

@@ -94,7 +94,7 @@ class Engine:
         conv = Conversation(id=conversation_id, flow=self.flow.id,
                             flow_version=self.flow.version, state=self.flow.start,
                             history=[self.flow.start])
-        self._enter(conv, None)
+        self._compute(conv, self.flow.states[conv.state].compute, None)
         return conv
 
     def following(self, state: str, facts: Mapping[str, Any]) -> str | None:
@@ -131,7 +131,7 @@ class Engine:
         conv.history.append(target)
         conv.state = target
         self._prune(conv)
-        self._enter(conv, uploads)
+        self._compute(conv, (*definition.compute, *self.flow.states[target].compute), uploads)
         conv.version += 1
 
     def back(self, conv: Conversation) -> None:
@@ -176,14 +176,15 @@ class Engine:
         for state in [s for s in conv.answers if s not in reached]:
             del conv.answers[state]
 
-    def _enter(self, conv: Conversation, uploads: UploadFn | None) -> None:
-        definition = self.flow.states[conv.state]
-        if definition.final:
+    def _compute(self, conv: Conversation, names: Iterable[str],
+                 uploads: UploadFn | None) -> None:
+        """Mark a final state complete and run the calculators named, from the answers."""
+        if self.flow.states[conv.state].final:
             conv.status = "complete"
         if self._calculate is None:
             return
         facts = self.facts(conv)
-        for name in definition.compute:
+        for name in dict.fromkeys(names):
             spec = self.flow.calculators.get(name, {})
             try:
                 conv.results[name] = self._calculate(name, resolve(spec, facts, uploads))

@@ -270,6 +270,21 @@ def _flatten(messages: Any, prefix: str = "") -> list[str]:
     return [f"{prefix}: {messages}"]
 
 
+def _named(where: str, raw: dict[str, Any], messages: Any) -> list[str]:
+    """Return load errors with each state named by its id and line, not its index."""
+    if not isinstance(messages, dict) or not isinstance(messages.get("states"), dict):
+        return [f"{where}: {m}" for m in _flatten(messages)]
+    states = raw.get("states") if isinstance(raw.get("states"), list) else []
+    out = [f"{where}: {m}" for m in _flatten({k: v for k, v in messages.items()
+                                               if k != "states"})]
+    for index, problems in messages["states"].items():
+        item = states[index] if isinstance(index, int) and index < len(states) else {}
+        item = item if isinstance(item, dict) else {}
+        name = f"state {item.get('id', f'#{index}')} (line {item.get('line', '?')})"
+        out += [f"{where}: {name}: {m}" for m in _flatten(problems)]
+    return out
+
+
 def parse_flow(text: str, path: Path | None = None) -> Flow:
     """Parse and validate flow YAML; raise FlowError with readable problems."""
     where = str(path) if path else "<flow>"
@@ -282,7 +297,7 @@ def parse_flow(text: str, path: Path | None = None) -> Flow:
     try:
         data = FlowSchema().load(raw)
     except ValidationError as exc:
-        raise FlowError([f"{where}: {m}" for m in _flatten(exc.messages)]) from exc
+        raise FlowError(_named(where, raw, exc.messages)) from exc
     states: dict[str, StateDef] = {}
     duplicates = []
     for state in data["states"]:

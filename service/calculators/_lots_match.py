@@ -1,0 +1,243 @@
+"""The sweep: take transactions in time order and match each disposal against lots."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ._common import CENT, ZERO
+from ._lots_input import Ledger
+from ._lots_piles import PILES, Lot, Pile, first
+from ._lots_report import Report
+from ._lots_values import (
+    BUY,
+    DAY,
+    DEFAULT_WALLET,
+    EPOCH_DAY,
+    INCOME,
+    SELL,
+    TRANSFER_IN,
+    TRANSFER_OUT,
+    TYPES,
+    asset_of,
+    number,
+    text,
+)
+
+#: 2025-01-01T00:00:00Z: disposals from here on match lots within their own wallet.
+PER_WALLET = (738156 - EPOCH_DAY) * DAY
+_Q18 = Decimal("1e-18")
+
+
+class Matcher:
+    """Hold the piles of lots and apply each transaction to them."""
+
+    def __init__(self, method: str, ledger: Ledger, pairs: dict[int, int], report: Report):
+        self.method = method
+        self.pile = PILES[method]
+        self.ledger = ledger
+        self.pairs = pairs
+        self.paired_outs = set(pairs.values())
+        self.report = report
+        self.piles: dict[str, dict[str, Pile]] = {}
+        self.by_id: dict[str, list[Lot]] | None = {} if ledger.names_lots else None
+        self.transit: dict[int, list[Lot]] = {}
+        self.waiting: dict[int, int] = {}
+
+    def run(self, order: list[int], stop: int | None) -> None:
+        """Apply the transactions in ``order`` up to (not including) time ``stop``."""
+        rows, keys = self.ledger.rows, self.ledger.keys
+        for seq, index in enumerate(order):
+            key = keys[index]
+            if stop is not None and key >= stop:
+                break
+            row = rows[index]
+            code = TYPES[row["type"]]
+            if code == BUY or code == INCOME:
+                self.acquire(row, index, key, seq, code)
+            elif code == TRANSFER_OUT:
+                self.send(row, index, key, seq)
+            elif code == TRANSFER_IN:
+                self.receive(row, index, key, seq)
+            else:
+                self.dispose(row, index, key, code)
+
+    def _add(self, lot: Lot) -> None:
+        """Put ``lot`` on its wallet's pile."""
+        wallets = self.piles.get(lot.asset)
+        if wallets is None:
+            wallets = self.piles[lot.asset] = {}
+        pile = wallets.get(lot.wallet)
+        if pile is None:
+            pile = wallets[lot.wallet] = self.pile()
+        pile.add(lot)
+        if self.by_id is not None:
+            self.by_id.setdefault(lot.id, []).append(lot)
+
+    def acquire(self, row: Mapping[str, Any], index: int, key: int, seq: int, code: int) -> None:
+        """Open a lot for a buy (value plus fee) or for income (its value)."""
+        value = number(row["usd_value"])
+        fee = row.get("fee_usd")
+        if fee is not None:
+            value += number(fee)  # type: ignore[operator]
+        lot = Lot(_ident(row, index), asset_of(row["asset"]),  # type: ignore[arg-type]
+                  text(row.get("wallet"), DEFAULT_WALLET), key // DAY, seq,  # type: ignore
+                  number(row["quantity"]), value.quantize(CENT, ROUND_HALF_UP))  # type: ignore
+        self._add(lot)
+        if code == INCOME:
+            self.report.income(lot, key)
+
+    def dispose(self, row: Mapping[str, Any], index: int, key: int, code: int) -> None:
+        """Match a sale or a fee paid in crypto against lots and report its rows."""
+        ident = _ident(row, index)
+        asset = asset_of(row["asset"])
+        wallet = text(row.get("wallet"), DEFAULT_WALLET)
+        quantity = number(row["quantity"])
+        proceeds = number(row["usd_value"])
+        fee = row.get("fee_usd")
+        if fee is not None:
+            proceeds -= number(fee)  # type: ignore[operator]
+        parts: list[Lot] = []
+        left = quantity
+        if "lots" in row:
+            left = self._named(row["lots"], ident, asset, wallet, key < PER_WALLET, left, parts)
+        left = self._take(asset, wallet, key < PER_WALLET, left, parts)  # type: ignore[arg-type]
+        if left:
+            self.report.missing(ident, asset, wallet, left, self._elsewhere(asset, wallet))
+        self.report.disposal(row, ident, asset, wallet, key, code, quantity,  # type: ignore
+                             proceeds.quantize(CENT, ROUND_HALF_UP), parts, left)  # type: ignore
+
+    def _take(self, asset: str, wallet: str, universal: bool, left: Decimal,
+              parts: list[Lot]) -> Decimal:
+        """Take ``left`` from the wallet's pile (from every wallet when universal)."""
+        wallets = self.piles.get(asset)
+        if not wallets or not left:
+            return left
+        if not universal or len(wallets) == 1:
+            pile = wallets.get(wallet) if not universal else next(iter(wallets.values()))
+            while left and pile is not None:
+                lot = pile.head()
+                if lot is None:
+                    break
+                part = lot.take(lot.qty if lot.qty < left else left)
+                parts.append(part)
+                left -= part.qty
+            return left
+        while left:
+            heads = [lot for lot in (pile.head() for pile in wallets.values()) if lot is not None]
+            if not heads:
+                break
+            lot = first(self.method, heads)
+            part = lot.take(lot.qty if lot.qty < left else left)
+            parts.append(part)
+            left -= part.qty
+        return left
+
+    def _named(self, names: list[Any], ident: str, asset: str, wallet: str, universal: bool,
+               left: Decimal, parts: list[Lot]) -> Decimal:
+        """Take from the lots a sale names, in the order named (specific identification)."""
+        for name in names:
+            name = text(name)
+            candidates = [lot for lot in self.by_id.get(name, ())  # type: ignore[union-attr]
+                          if lot.qty and lot.asset == asset]
+            usable = [lot for lot in candidates if universal or lot.wallet == wallet]
+            for lot in usable:
+                if not left:
+                    break
+                part = lot.take(lot.qty if lot.qty < left else left)
+                parts.append(part)
+                left -= part.qty
+            if not usable:
+                self.report.unknown_lot(ident, name, bool(candidates))  # type: ignore[arg-type]
+        return left
+
+    def _elsewhere(self, asset: str, wallet: str) -> Decimal:
+        """Return the quantity of ``asset`` held in lots of other wallets."""
+        wallets = self.piles.get(asset, {})
+        return sum((lot.qty for name, pile in wallets.items() if name != wallet
+                    for lot in pile.live()), ZERO)
+
+    def send(self, row: Mapping[str, Any], index: int, key: int, seq: int) -> None:
+        """Take the lots a transfer_out moves; hold them for the paired transfer_in."""
+        ident = _ident(row, index)
+        asset = asset_of(row["asset"])
+        wallet = text(row.get("wallet"), DEFAULT_WALLET)
+        quantity = number(row["quantity"])
+        parts: list[Lot] = []
+        left = self._take(asset, wallet, False, quantity, parts)  # type: ignore[arg-type]
+        if left and key < PER_WALLET:
+            left = self._take(asset, wallet, True, left, parts)  # type: ignore[arg-type]
+        if left:
+            self.report.short_transfer(ident, asset, wallet, left)  # type: ignore[arg-type]
+        if index in self.paired_outs:
+            self.transit[index] = parts
+            waiting = self.waiting.pop(index, None)
+            if waiting is not None:
+                self.receive(self.ledger.rows[waiting], waiting, key, seq)
+        else:
+            self.report.unmatched_out(ident, asset, quantity, parts)  # type: ignore[arg-type]
+
+    def receive(self, row: Mapping[str, Any], index: int, key: int, seq: int) -> None:
+        """Place the lots of the paired transfer_out in this wallet, or open a new lot."""
+        out = self.pairs.get(index)
+        wallet = text(row.get("wallet"), DEFAULT_WALLET)
+        quantity = number(row["quantity"])
+        if out is None:
+            value = number(row.get("usd_value") or 0)
+            lot = Lot(_ident(row, index), asset_of(row["asset"]), wallet,  # type: ignore[arg-type]
+                      key // DAY, seq, quantity, value.quantize(CENT, ROUND_HALF_UP))  # type: ignore
+            self._add(lot)
+            self.report.unmatched_in(lot, row.get("usd_value") is not None)
+            return
+        parts = self.transit.pop(out, None)
+        if parts is None:
+            self.waiting[out] = index
+            return
+        sent = number(self.ledger.rows[out]["quantity"])
+        for lot in _arrive(parts, sent, quantity):  # type: ignore[arg-type]
+            lot.wallet = wallet  # type: ignore[assignment]
+            self._add(lot)
+        if quantity > sent:  # type: ignore[operator]
+            extra = Lot(_ident(row, index), asset_of(row["asset"]), wallet,  # type: ignore
+                        key // DAY, seq, quantity - sent, ZERO)  # type: ignore[operator]
+            self._add(extra)
+            self.report.surplus(extra)
+
+    def holdings(self) -> dict[str, dict[str, list[Lot]]]:
+        """Return the lots left, by asset and wallet."""
+        return {asset: {wallet: pile.live() for wallet, pile in wallets.items()}
+                for asset, wallets in self.piles.items()}
+
+
+def _arrive(parts: list[Lot], sent: Decimal, received: Decimal) -> list[Lot]:
+    """Shrink moved lots in proportion when less arrived than was sent; keep all the basis."""
+    if received >= sent or not parts:
+        return parts
+    known = sum((part.qty for part in parts), ZERO)
+    target = received if known == sent else (known * received / sent).quantize(_Q18, ROUND_DOWN)
+    kept: list[Lot] = []
+    carry, total = ZERO, ZERO
+    for part in parts[:-1]:
+        part.qty = (part.qty * received / sent).quantize(_Q18, ROUND_DOWN)
+        if part.qty:
+            kept.append(part)
+            total += part.qty
+        else:
+            carry += part.basis
+    last = parts[-1]
+    last.qty, last.basis = target - total, last.basis + carry
+    return kept + [last] if last.qty else _fold(kept, last.basis)
+
+
+def _fold(kept: list[Lot], basis: Decimal) -> list[Lot]:
+    """Add the basis of a lot that shrank to nothing onto the last lot kept."""
+    if kept:
+        kept[-1].basis += basis
+    return kept
+
+
+def _ident(row: Mapping[str, Any], index: int) -> str:
+    """Return a transaction's id, or ``#index`` when it has none."""
+    ident = row.get("id")
+    return f"#{index}" if ident is None else text(ident)  # type: ignore[return-value]

@@ -1,0 +1,127 @@
+"""Lots and the piles that hold them: one pile per (asset, wallet), ordered by the method."""
+
+from __future__ import annotations
+
+from bisect import insort
+from collections import deque
+from decimal import ROUND_HALF_UP, Decimal
+from heapq import heappop, heappush
+from operator import attrgetter
+
+from ._common import CENT, ZERO
+
+_SEQ = attrgetter("seq")
+
+
+class Lot:
+    """Units of one asset acquired together: their quantity left and its basis in cents."""
+
+    __slots__ = ("id", "asset", "wallet", "day", "seq", "qty", "basis")
+
+    def __init__(self, ident: str, asset: str, wallet: str, day: int, seq: int, qty: Decimal,
+                 basis: Decimal) -> None:
+        self.id = ident
+        self.asset = asset
+        self.wallet = wallet
+        self.day = day
+        self.seq = seq
+        self.qty = qty
+        self.basis = basis
+
+    def take(self, qty: Decimal) -> Lot:
+        """Remove ``qty`` (at most what is left) with its share of the basis; return that part."""
+        if qty == self.qty:
+            basis, self.qty, self.basis = self.basis, ZERO, ZERO
+        else:
+            basis = (self.basis * qty / self.qty).quantize(CENT, rounding=ROUND_HALF_UP)
+            self.qty -= qty
+            self.basis -= basis
+        return Lot(self.id, self.asset, self.wallet, self.day, self.seq, qty, basis)
+
+
+class FifoPile:
+    """Lots in order of acquisition; the oldest goes first."""
+
+    __slots__ = ("lots",)
+
+    def __init__(self) -> None:
+        self.lots: deque[Lot] = deque()
+
+    def add(self, lot: Lot) -> None:
+        """Place ``lot`` by its acquisition order (lots moved in may be older)."""
+        lots = self.lots
+        if not lots or lots[-1].seq < lot.seq:
+            lots.append(lot)
+        else:
+            insort(lots, lot, key=_SEQ)
+
+    def head(self) -> Lot | None:
+        """Return the lot to use next, dropping used-up ones."""
+        lots = self.lots
+        while lots:
+            lot = lots[0]
+            if lot.qty:
+                return lot
+            lots.popleft()
+        return None
+
+    def live(self) -> list[Lot]:
+        """Return the lots with something left."""
+        return [lot for lot in self.lots if lot.qty]
+
+
+class LifoPile(FifoPile):
+    """Lots in order of acquisition; the newest goes first."""
+
+    __slots__ = ()
+
+    def head(self) -> Lot | None:
+        """Return the newest lot with something left."""
+        lots = self.lots
+        while lots:
+            lot = lots[-1]
+            if lot.qty:
+                return lot
+            lots.pop()
+        return None
+
+
+class HifoPile:
+    """Lots by cost per unit; the dearest goes first (ties: the oldest)."""
+
+    __slots__ = ("heap",)
+
+    def __init__(self) -> None:
+        self.heap: list[tuple[Decimal, int, Lot]] = []
+
+    def add(self, lot: Lot) -> None:
+        """Place ``lot`` by its cost per unit."""
+        heappush(self.heap, (-(lot.basis / lot.qty), lot.seq, lot))
+
+    def head(self) -> Lot | None:
+        """Return the dearest lot with something left, dropping used-up ones."""
+        heap = self.heap
+        while heap:
+            lot = heap[0][2]
+            if lot.qty:
+                return lot
+            heappop(heap)
+        return None
+
+    def live(self) -> list[Lot]:
+        """Return the lots with something left."""
+        return [entry[2] for entry in self.heap if entry[2].qty]
+
+
+Pile = FifoPile | HifoPile
+PILES: dict[str, type[FifoPile] | type[HifoPile]] = {
+    "fifo": FifoPile, "lifo": LifoPile, "hifo": HifoPile}
+
+
+def first(method: str, lots: list[Lot]) -> Lot:
+    """Return the lot the method uses first among the heads of several wallets' piles."""
+    if method == "fifo":
+        return min(lots, key=_SEQ)
+    if method == "lifo":
+        return max(lots, key=_SEQ)
+    return min(lots, key=lambda lot: (-(lot.basis / lot.qty), lot.seq))

@@ -1,0 +1,94 @@
+"""Values of one `lots` transaction: numbers, times, text, and the type codes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ._common import MAX_MONEY, ZERO
+
+BUY, SELL, TRANSFER_IN, TRANSFER_OUT, INCOME, FEE = range(6)
+TYPES = {"buy": BUY, "sell": SELL, "transfer_in": TRANSFER_IN, "transfer_out": TRANSFER_OUT,
+         "income": INCOME, "fee": FEE}
+#: Types whose usd_value is required (a transfer's is optional).
+VALUED = frozenset((BUY, SELL, INCOME, FEE))
+FORM_1099 = ("none", "basis_reported", "basis_not_reported")
+FIELDS = frozenset(("id", "time", "type", "asset", "quantity", "usd_value", "fee_usd", "wallet",
+                    "lots", "transfer_id", "form_1099"))
+DEFAULT_WALLET = "default"
+MAX_TEXT = 100
+MAX_ERRORS = 100
+_PLACES = 18
+EPOCH_DAY = date(1970, 1, 1).toordinal()
+_MAX_KEY = (date(2101, 1, 1).toordinal() - EPOCH_DAY) * 86_400_000_000
+DAY = 86_400_000_000
+REQUIRED = "Missing data for required field."
+
+
+
+def number(value: Any) -> Decimal | None:
+    """Return a finite, non-negative Decimal of at most 18 places below a trillion, else None."""
+    kind = type(value)
+    if kind is str:
+        try:
+            result = Decimal(value)
+        except InvalidOperation:
+            return None
+        if "e" in value or "E" in value or "_" in value:
+            return _checked(result)
+        if len(value.rpartition(".")[2].strip()) > _PLACES and "." in value:
+            return None
+    elif kind is int or kind is Decimal:
+        return _checked(Decimal(value))
+    else:
+        return None
+    if result.is_finite() and ZERO <= result <= MAX_MONEY:
+        return result
+    return None
+
+
+def _checked(result: Decimal) -> Decimal | None:
+    """Return ``result`` when finite, in range and at most 18 places, else None."""
+    if not result.is_finite() or not ZERO <= result <= MAX_MONEY:
+        return None
+    return None if result.as_tuple().exponent < -_PLACES else result  # type: ignore[operator]
+
+
+def time_key(value: Any) -> int | None:
+    """Return microseconds since 1970 UTC for an ISO 8601 time with a zone (or a bare date)."""
+    if type(value) is not str:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    offset = moment.utcoffset()
+    if offset is None:
+        if len(value.strip()) != 10:
+            return None
+    elif offset:
+        moment = moment - offset
+    key = ((moment.toordinal() - EPOCH_DAY) * 86400 + moment.hour * 3600 + moment.minute * 60
+           + moment.second) * 1_000_000 + moment.microsecond
+    return key if 0 <= key < _MAX_KEY else None
+
+
+def text(value: Any, default: str | None = None) -> str | None:
+    """Return stripped text of 1..100 characters, ``default`` when absent, else None."""
+    if value is None:
+        return default
+    if type(value) is int:
+        value = str(value)
+    if type(value) is not str:
+        return None
+    value = value.strip()
+    return value if 0 < len(value) <= MAX_TEXT else None
+
+
+def asset_of(value: Any) -> str | None:
+    """Return the upper-cased asset symbol, or None when it is not 1..20 characters."""
+    if type(value) is not str:
+        return None
+    value = value.strip().upper()
+    return value if 0 < len(value) <= 20 else None

@@ -1,0 +1,92 @@
+"""DOCX output with python-docx: every value goes in as a text run, never as XML."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+from io import BytesIO
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.shared import Inches, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+
+from ._markup import Block, lines_of, tight
+
+__all__ = ["render_docx"]
+
+_GREY = RGBColor(0x55, 0x55, 0x55)
+_FILL = "_" * 28
+
+
+def _runs(paragraph: Paragraph, text: str, *, bold: bool = False, size: float | None = None,
+          grey: bool = False) -> None:
+    """Append block text as runs, a line break for every newline in it."""
+    for number, line in enumerate(lines_of(text)):
+        if number:
+            paragraph.add_run().add_break()
+        for piece, _answer in line:
+            run = paragraph.add_run(piece)
+            run.bold = bold or None
+            if size:
+                run.font.size = Pt(size)
+            if grey:
+                run.font.color.rgb = _GREY
+
+
+def _paragraph(doc: DocumentObject, block: Block) -> Paragraph:
+    """Add one block as a paragraph in its style."""
+    if block.kind == "item":
+        paragraph = doc.add_paragraph(style="List Bullet")
+        _runs(paragraph, block.text)
+        return paragraph
+    paragraph = doc.add_paragraph()
+    if block.kind in ("title", "heading"):
+        _runs(paragraph, block.text, bold=True, size=12.5 if block.kind == "title" else None)
+        paragraph.paragraph_format.keep_with_next = True
+    elif block.kind == "field":
+        _runs(paragraph, block.label + ": ", bold=True)
+        _runs(paragraph, block.text)
+    elif block.kind == "blank":
+        _runs(paragraph, block.text + ": ", bold=True)
+        paragraph.add_run(f"{_FILL}  (write by hand)")
+    elif block.kind == "sign":
+        paragraph.paragraph_format.space_before = Pt(30)
+        paragraph.add_run("_" * 36).add_break()
+        _runs(paragraph, block.text)
+    elif block.kind == "note":
+        _runs(paragraph, block.text, size=8.5, grey=True)
+    else:
+        _runs(paragraph, block.text)
+    return paragraph
+
+
+def _document(title: str, today: date) -> DocumentObject:
+    """Return an empty US Letter document with a serif body font."""
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Inches(8.5), Inches(11)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Inches(1))
+    normal = doc.styles["Normal"]
+    normal.font.name = "Georgia"
+    normal.font.size = Pt(11)
+    properties = doc.core_properties
+    properties.title = title
+    properties.author = properties.last_modified_by = "Bearings"
+    properties.comments = ""
+    properties.created = properties.modified = datetime.combine(today, time(), UTC)
+    return doc
+
+
+def render_docx(blocks: Sequence[Block], title: str, today: date) -> bytes:
+    """Return the letter as a Word document the person can edit."""
+    doc = _document(title, today)
+    paragraphs = [_paragraph(doc, block) for block in blocks]
+    for index, paragraph in enumerate(paragraphs):
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        close = following is not None and tight(blocks[index], following)
+        paragraph.paragraph_format.space_after = Pt(0 if close else 8)
+    buffer = BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

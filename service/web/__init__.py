@@ -1,0 +1,15 @@
+"""The web layer: thin blueprints that parse, call the service, and serialize."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import calculators, chat, conversations, errors, flows, health, openapi, security
+
+
+def init_app(app: Flask) -> None:
+    """Register every blueprint, the error handlers and the security headers."""
+    errors.init_app(app)
+    security.init_app(app)
+    for module in (health, conversations, calculators, flows, openapi, chat):
+        app.register_blueprint(module.bp)

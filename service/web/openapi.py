@@ -1,0 +1,123 @@
+"""The OpenAPI document, generated from the same marshmallow schemas the API validates with."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, jsonify
+
+from .. import calculators
+from . import conversations as conv
+from . import schemas
+
+bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
+
+_ERRORS = {"400": "ErrorOut", "401": "ErrorOut", "404": "ErrorOut", "409": "ConflictOut",
+           "413": "ErrorOut", "415": "ErrorOut", "422": "ValidationErrorOut",
+           "429": "ErrorOut"}
+_CID = {"name": "conversation_id", "in": "path", "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9a-f]{24}$"}}
+
+
+def _json(schema: str | dict[str, Any]) -> dict[str, Any]:
+    ref = {"$ref": f"#/components/schemas/{schema}"} if isinstance(schema, str) else schema
+    return {"content": {"application/json": {"schema": ref}}}
+
+
+def _op(summary: str, ok: str, body: str | None = None, errors: tuple[str, ...] = (),
+        auth: bool = True, params: tuple[dict[str, Any], ...] = (),
+        status: str = "200", ok_schema: Any = None) -> dict[str, Any]:
+    responses: dict[str, Any] = {status: {"description": ok}}
+    if ok_schema is not None:
+        responses[status].update(_json(ok_schema))
+    for code in errors + ("429",):
+        responses[code] = {"description": "Error", **_json(_ERRORS[code])}
+    operation: dict[str, Any] = {"summary": summary, "responses": responses,
+                                 "parameters": list(params)}
+    if body:
+        operation["requestBody"] = {"required": True, **_json(body)}
+    if auth:
+        operation["security"] = [{"bearer": []}]
+        responses.setdefault("401", {"description": "Error", **_json("ErrorOut")})
+    return operation
+
+
+def _conversation_paths(spec: APISpec) -> None:
+    base = "/api/v1/conversations"
+    spec.path(base, operations={"post": _op(
+        "Start a conversation (the token is shown once)", "Created", "StartRequest",
+        ("400", "415", "422"), auth=False, status="201", ok_schema="StepOut")})
+    spec.path(base + "/{conversation_id}", parameters=[_CID], operations={
+        "get": _op("The current step", "The step", errors=("404",), ok_schema="StepOut"),
+        "delete": _op("Erase every trace of the conversation", "Erased", errors=("404",),
+                      status="204")})
+    spec.path(base + "/{conversation_id}/answers", parameters=[_CID], operations={
+        "post": _op("Answer the current step", "The next step", "AnswerRequest",
+                    ("400", "404", "409", "415", "422"), ok_schema="StepOut"),
+        "get": _op("Every answer so far, with its step", "The answers", errors=("404",),
+                   ok_schema={"type": "object"})})
+    spec.path(base + "/{conversation_id}/back", parameters=[_CID], operations={
+        "post": _op("Go back one step; later answers are kept", "The previous step",
+                    errors=("404",), ok_schema="StepOut")})
+    upload = _op("Upload an exchange CSV export", "Stored", errors=("404", "413", "415", "422"),
+                 status="201", ok_schema="UploadOut")
+    upload["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}}
+    spec.path(base + "/{conversation_id}/uploads", parameters=[_CID],
+              operations={"post": upload})
+    spec.path(base + "/{conversation_id}/export", parameters=[_CID], operations={
+        "get": _op("Everything stored, as JSON", "The data", errors=("404",),
+                   ok_schema={"type": "object"})})
+
+
+def _other_paths(spec: APISpec) -> None:
+    spec.path("/api/v1/calculators", operations={"get": _op(
+        "The calculators served", "The list", auth=False, ok_schema={"type": "array"})})
+    for name in calculators.names():
+        calc = calculators.get(name)
+        schema_name = f"{''.join(p.title() for p in name.split('-'))}Request"
+        spec.components.schema(schema_name, schema=calc.request)
+        spec.path(f"/api/v1/calculators/{name}", operations={"post": {
+            **_op(calc.title, "The result with its worksheet", schema_name,
+                  ("400", "413", "415", "422"), auth=False, ok_schema="CalculationOut"),
+            "description": calc.summary}})
+    spec.path("/api/v1/flows", operations={"get": _op(
+        "The flows served", "The list", auth=False, ok_schema={"type": "array"})})
+    flow_id = {"name": "flow_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    spec.path("/api/v1/flows/{flow_id}", parameters=[flow_id], operations={"get": _op(
+        "A flow's stages and states", "The flow", errors=("404",), auth=False,
+        ok_schema={"type": "object"})})
+    fmt = {"name": "format", "in": "query", "schema": {"type": "string",
+                                                        "enum": ["mermaid", "svg"]}}
+    spec.path("/api/v1/flows/{flow_id}/diagram", parameters=[flow_id], operations={"get": _op(
+        "The flow's state diagram", "The diagram", errors=("404", "422"), auth=False,
+        params=(fmt,))})
+    for path in ("/healthz", "/readyz"):
+        spec.path(path, operations={"get": _op("Health", "Up", auth=False,
+                                               ok_schema="StatusOut")})
+
+
+@cache
+def document() -> dict[str, Any]:
+    """Return the OpenAPI document (built once)."""
+    spec = APISpec(title="Bearings API", version="1.0.0", openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin()],
+                   info={"description": "A guided recovery assistant after a crypto loss."})
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    for name in ("StepOut", "ErrorOut", "ValidationErrorOut", "ConflictOut", "UploadOut",
+                 "CalculationOut", "StatusOut"):
+        spec.components.schema(name, schema=getattr(schemas, name))
+    spec.components.schema("StartRequest", schema=conv.StartRequest)
+    spec.components.schema("AnswerRequest", schema=conv.AnswerRequest)
+    _conversation_paths(spec)
+    _other_paths(spec)
+    return spec.to_dict()
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    """Serve the OpenAPI document."""
+    return jsonify(document())
