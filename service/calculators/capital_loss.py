@@ -112,7 +112,7 @@ def carryover_lines(netting: Netting, taxable_income: Decimal | None) -> tuple[D
     """Return the 13 lines of the Capital Loss Carryover Worksheet (line 8 and 13 carry)."""
     l1 = ZERO if taxable_income is None else taxable_income
     l2 = netting.deduction
-    l3 = l1 + l2
+    l3 = max(ZERO, l1 + l2)
     l4 = min(l2, l3)
     l5 = max(ZERO, -netting.line_7)
     l6 = max(ZERO, netting.line_15)
