@@ -13,8 +13,9 @@ from ._types import require
 
 __all__ = [
     "BUREAUS", "IC3_MAX_CHARS", "IC3_MAX_TRANSACTIONS", "ach", "attorney", "billing",
-    "billing_check", "bureau", "bureau_check", "cfpb", "cpa", "cpa_results", "ic3", "parse_due",
-    "policy_check", "range_check", "reg_e", "running", "wire",
+    "billing_check", "bureau", "bureau_check", "cfpb", "cpa", "cpa_results", "heloc", "ic3",
+    "parse_due",
+    "policy_check", "range_check", "reg_e", "running", "security", "wire",
 ]
 
 IC3_MAX_TRANSACTIONS = 10
@@ -53,16 +54,23 @@ def _due(data: Mapping[str, Any], today: date, deadline_id: str) -> date | None:
                 None)
 
 
+def _total(items: list[dict[str, Any]] | None) -> Decimal:
+    """Return the sum of the items' amounts."""
+    return sum((item["amount"] for item in items or []), Decimal(0))
+
+
 def reg_e(data: dict[str, Any], today: date) -> dict[str, Any]:
     """Return the bank's 10-business-day answer date and the 60-day notice limit."""
     return {"decide_by": clock.add_business_days(today, 10),
+            "total": _total(data.get("bank_transfers")),
             "notice_limit": _due(data, today, "reg_e_60_days")}
 
 
 def billing(data: dict[str, Any], today: date) -> dict[str, Any]:
     """Return the creditor's 30-day and 90-day dates, and who and what the notice is about."""
     card = data.get("credit_account_type") == "credit_card"
-    return {"card": card, "acknowledge_by": today + timedelta(days=30),
+    return {"card": card, "total": _total(data.get("disputed_charges")),
+            "acknowledge_by": today + timedelta(days=30),
             "resolve_by": today + timedelta(days=90),
             "creditor": data.get("card_issuer") if card else data.get("heloc_lender"),
             "last4": data.get("account_last4") if card else data.get("loan_number_last4"),
@@ -96,10 +104,30 @@ def ach(data: dict[str, Any], today: date) -> dict[str, Any]:
     return {"return_by": _due(data, today, "ach_unauthorized_60_days")}
 
 
+def security(data: dict[str, Any], today: date) -> dict[str, Any]:
+    """Return each receiving address of the transfers once, in order."""
+    found = (item.get("to_address") for item in data.get("crypto_transfers") or [])
+    return {"destinations": list(dict.fromkeys(address for address in found if address))}
+
+
+def heloc(data: dict[str, Any], today: date) -> dict[str, Any]:
+    """Return the total of the recent draws listed."""
+    return {"total": _total(data.get("heloc_draws"))}
+
+
+_REQUEST_TITLES = {
+    "freeze": "Request for a security freeze",
+    "initial_alert": "Request for an initial fraud alert",
+    "extended_alert": "Request for an extended fraud alert",
+    "freeze_and_alert": "Request for a security freeze and an initial fraud alert",
+}
+
+
 def bureau(data: dict[str, Any], today: date) -> dict[str, Any]:
     """Return the bureau's name and mail address, and the day a mailed freeze is due."""
     name, address = BUREAUS.get(data.get("bureau") or "", ("", None))
     return {"bureau_name": name, "bureau_address": address,
+            "request_title": _REQUEST_TITLES.get(data.get("bureau_request") or "", ""),
             "nationwide": data.get("bureau") in NATIONWIDE,
             "freeze": data.get("bureau_request") in ("freeze", "freeze_and_alert"),
             "alert": data.get("bureau_request") in ("initial_alert", "extended_alert",

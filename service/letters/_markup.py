@@ -2,7 +2,7 @@
 
 A letter template writes plain lines; a line's first characters say what it is:
 
-    # title        ## heading        - list item        | kept line (addresses)
+    # title        ## heading        - list item        | kept lines (an address)
     : Label: value (a labelled fact)  ? Label (a blank to fill in by hand)
     = Name (a signature line)         ~ small print      anything else: a paragraph
 
@@ -28,6 +28,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ..paths import templates_dir
+from ._vocabulary import spec
 
 __all__ = ["Block", "environment", "lines_of", "parse", "plain", "spans", "tight"]
 
@@ -36,7 +37,7 @@ OPEN = "\ue001"  # start of a printed value
 CLOSE = "\ue002"  # end of a printed value
 _MARKERS = {"# ": "title", "## ": "heading", "- ": "item", "| ": "lines", ": ": "field",
             "? ": "blank", "= ": "sign", "~ ": "note"}
-_CONTINUED = {"title", "heading", "item", "para", "note"}
+_CONTINUED = {"item", "para", "note"}
 _USER = re.compile(f"{OPEN}(.*?){CLOSE}", re.S)
 
 
@@ -96,7 +97,13 @@ def environment() -> SandboxedEnvironment:
         keep_trailing_newline=False,
     )
     env.filters.update(money=_money, quantity=_quantity, longdate=_longdate)
+    env.globals["choice"] = _choice
     return env
+
+
+def _choice(name: str, value: str | None) -> str:
+    """Return the label of a choice answer, as the person saw it."""
+    return dict(spec(name).choices).get(value or "", value or "")
 
 
 def _kind(line: str) -> tuple[str, str]:
@@ -140,6 +147,9 @@ def _blocks(source: str) -> Iterator[Block]:
         if new_kind == "para" and kind in _CONTINUED:
             text += " " + rest
             continue
+        if new_kind == kind == "lines":
+            text += BREAK + rest
+            continue
         if kind:
             yield _block(kind, text)
         kind, text = new_kind, rest
@@ -158,12 +168,12 @@ def spans(text: str) -> list[tuple[str, bool]]:
     position = 0
     for match in _USER.finditer(text):
         if match.start() > position:
-            pieces.append((text[position:match.start()], False))
+            pieces.append((text[position:match.start()].replace(BREAK, "\n"), False))
         if match.group(1):
             pieces.append((match.group(1).replace(BREAK, "\n"), True))
         position = match.end()
     if position < len(text):
-        pieces.append((text[position:], False))
+        pieces.append((text[position:].replace(BREAK, "\n"), False))
     return pieces
 
 
@@ -184,7 +194,7 @@ def lines_of(text: str) -> list[list[tuple[str, bool]]]:
     return lines
 
 
-_GROUPS = {"field": "facts", "blank": "facts", "lines": "lines", "item": "item"}
+_GROUPS = {"field": "facts", "blank": "facts", "item": "item"}
 
 
 def tight(previous: Block | None, block: Block) -> bool:

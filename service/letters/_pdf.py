@@ -41,7 +41,7 @@ def _coverage() -> frozenset[int]:
 
 
 def _drawable(char: str, covered: frozenset[int]) -> str:
-    """Return ``char`` if the font has it; else nothing for marks, a replacement sign for the rest."""
+    """Return ``char`` if the font has it; else nothing for a mark, a replacement sign otherwise."""
     if char == "\n" or ord(char) in covered:
         return char
     return "" if unicodedata.category(char) in ("Mn", "Me", "Cf") else "\ufffd"
