@@ -137,6 +137,13 @@ def test_projection_is_capped_but_years_are_counted() -> None:
     assert len(result["projection"]) == capital_loss.PROJECTION_YEARS
     assert result["projection"][-1]["tax_year"] == 2125
     assert result["projection"][-1]["carryover_long_term"] == "848500.00"
+    assert "At $1,500 a year, this loss lasts 666 more years" in result["explanation"][-2]
+
+
+def test_long_counts_are_grouped_for_reading() -> None:
+    result = calc(long_term="-999999999999.99")
+    assert result["years_to_use_up"] == 333_333_333
+    assert "lasts 333,333,333 more years" in result["explanation"][-2]
 
 
 def test_explanation_says_how_long_the_loss_lasts() -> None:

@@ -156,7 +156,7 @@ def carryover_sentences(tax_year: int, short: Decimal, long: Decimal, limit: Dec
     return [
         f"{dollars(total)} carries forward to {tax_year + 1}: {split}.",
         "It keeps that type, and it does not expire.",
-        f"At {dollars(limit)} a year, this loss lasts {needed} more year"
+        f"At {dollars(limit)} a year, this loss lasts {needed:,} more year"
         f"{'' if needed == 1 else 's'} unless you have gains to use it against.",
     ]
 
