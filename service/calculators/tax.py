@@ -120,16 +120,15 @@ def figure(rates: TaxTable, status: str, ordinary: Decimal, itemized: Decimal,
                    agi - deduction, taxable, bands, cents(regular), cents(niit))
 
 
-def _scenario(first: int, heading: str, figures: Figures, limit: Decimal) -> list[dict[str, Any]]:
-    """Return the worksheet lines of one return, numbered from ``first``."""
-    n = first
-    kind = "Itemized" if figures.itemized else "Standard"
+def _scenario(n: int, heading: str, figures: Figures, limit: Decimal) -> list[dict[str, Any]]:
+    """Return the worksheet lines of one return, numbered from ``n``."""
+    kind = "itemized" if figures.itemized else "standard"
     texts_amounts = (
         ("ordinary income (not capital gains)", figures.ordinary_income),
         ("capital gain or loss on Form 1040 line 7 (a net loss counts up to "
          f"{dollars(limit)})", figures.netting.form_1040),
         (f"adjusted gross income: line {n} plus line {n + 1}", figures.agi),
-        (f"{kind.lower()} deduction", figures.deduction),
+        (f"{kind} deduction", figures.deduction),
         (f"taxable income: line {n + 2} minus line {n + 3}, not below zero",
          figures.taxable_income),
         (f"part of line {n + 4} taxed at the 0% capital-gain rate", figures.bands[0]),
