@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 from marshmallow import ValidationError
@@ -86,6 +86,7 @@ def test_add_business_days(start: date, days: int, expected: date) -> None:
     assert add_business_days(start, days) == expected
 
 
+@settings(deadline=None)  # no timing limits: a busy machine is not a bug
 @given(st.dates(date(2000, 1, 1), date(2099, 12, 31)), st.integers(1, 40))
 def test_add_business_days_lands_on_the_nth_business_day(start: date, days: int) -> None:
     result = add_business_days(start, days)
@@ -94,6 +95,7 @@ def test_add_business_days_lands_on_the_nth_business_day(start: date, days: int)
     assert sum(map(is_business_day, between)) == days
 
 
+@settings(deadline=None)  # no timing limits: a busy machine is not a bug
 @given(st.dates(date(2000, 1, 1), date(2099, 12, 31)), st.integers(1, 40))
 def test_add_business_days_backwards_undoes_forwards(start: date, days: int) -> None:
     if is_business_day(start):
@@ -301,3 +303,23 @@ def test_ics_is_reproducible_with_a_fixed_stamp() -> None:
 def test_ics_of_no_deadlines_is_an_empty_calendar() -> None:
     parsed = Calendar.from_ical(to_ics([], stamp=STAMP))
     assert parsed.walk("VEVENT") == []
+
+
+ODD_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**30, 10**30),
+    st.text("0129-:.,TZabe eE", max_size=12),
+    st.decimals(allow_nan=True, allow_infinity=True), st.lists(st.integers(), max_size=2),
+    st.sampled_from(["2025-07-03", "2000-01-01", "2100-12-31", "2025-02-29", "9999-12-31",
+                     "2025-07-03T14:00:00Z", "2100-12-31T23:59:59-12:00", "T", "NaN"]),
+)
+
+
+@settings(deadline=None)  # no timing limits: a busy machine is not a bug
+@given(st.dictionaries(st.sampled_from([*EVERY_START, "other"]), ODD_VALUES))
+def test_odd_input_gives_a_result_or_a_validation_error(payload: dict[str, Any]) -> None:
+    try:
+        result = run("deadlines", payload)
+    except ValidationError as exc:
+        assert exc.messages
+    else:
+        assert len(result["worksheet"]) == len(result["deadlines"]) and result["explanation"]

@@ -200,3 +200,39 @@ def test_bad_input_names_the_field(payload: dict[str, Any], path: tuple[str | in
     for key in path:
         messages = messages[key]
     assert messages and words in " ".join(messages)
+
+
+ODD_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**30, 10**30),
+    st.text("0129-:.,TZabe eE", max_size=12),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["0", "0.01", "100", "5000", "100.0000", "1000000000000", "NaN", "card"]),
+)
+ODD_DEBTS = st.lists(st.dictionaries(st.sampled_from(["name", "balance", "apr",
+                                                      "minimum_payment"]), ODD_VALUES),
+                     max_size=3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.fixed_dictionaries({}, optional={"debts": st.one_of(ODD_VALUES, ODD_DEBTS),
+                                           "monthly_budget": ODD_VALUES,
+                                           "monthly_expenses": ODD_VALUES}))
+def test_odd_input_gives_a_result_or_a_validation_error(payload: dict[str, Any]) -> None:
+    try:
+        result = run("debt-payoff", payload)
+    except ValidationError as exc:
+        assert exc.messages
+    else:
+        assert result["worksheet"] and result["explanation"]
+
+
+@pytest.mark.parametrize("budget", ["1000000000000", "2600"])
+def test_a_runaway_balance_stops_early_without_overflow(budget: str) -> None:
+    payload = {"debts": [debt("Loan", "999999999999", "100", "0"),
+                         debt("Small", "1", "0", "0")], "monthly_budget": budget}
+    if budget == "2600":
+        with pytest.raises(ValidationError):
+            run("debt-payoff", payload)
+        return
+    result = run("debt-payoff", payload)
+    assert result["avalanche"]["paid_off"] is True

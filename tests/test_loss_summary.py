@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import Schema, ValidationError, fields
 
@@ -126,6 +126,7 @@ deposit = st.fixed_dictionaries({"amount": money_text.map(str),
                                  "source": st.sampled_from(list(SOURCES))})
 
 
+@settings(deadline=None)  # no timing limits: a busy machine is not a bug
 @given(st.lists(deposit, min_size=1, max_size=12), st.decimals(
     min_value=Decimal("0"), max_value=Decimal("1"), places=2))
 def test_split_always_adds_up(deposits: list[dict[str, str]], kept: Decimal) -> None:
@@ -192,3 +193,27 @@ def test_bad_input_names_the_field(payload: dict[str, Any], path: tuple[str | in
     for key in path:
         messages = messages[key]
     assert messages
+
+
+ODD_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**30, 10**30),
+    st.text("0129-:.,TZabe eE", max_size=12),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["0", "0.01", "1000000000000", "1e12", "-0", "1,000.50", "heloc", "wire",
+                     "400", "2025-07-03", "NaN", "Infinity"]),
+)
+ODD_ITEMS = st.lists(st.one_of(ODD_VALUES, st.dictionaries(
+    st.sampled_from(["amount", "source", "date", "apr", "balance"]), ODD_VALUES)), max_size=3)
+
+
+@settings(deadline=None)  # no timing limits: a busy machine is not a bug
+@given(st.fixed_dictionaries({}, optional={
+    **dict.fromkeys(["deposits", "withdrawals", "borrowing"], st.one_of(ODD_VALUES, ODD_ITEMS)),
+    **dict.fromkeys(["balance_left", "fees", "liquidation_losses"], ODD_VALUES)}))
+def test_odd_input_gives_a_result_or_a_validation_error(payload: dict[str, Any]) -> None:
+    try:
+        result = run("loss-summary", payload)
+    except ValidationError as exc:
+        assert exc.messages
+    else:
+        assert result["worksheet"] and result["explanation"]

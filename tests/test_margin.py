@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
@@ -140,6 +140,7 @@ leverages = st.integers(min_value=1, max_value=200).map(Decimal)
 rates = st.decimals(min_value=Decimal("0"), max_value=Decimal("0.5"), places=2)
 
 
+@settings(deadline=None)  # no timing limits: a busy machine is not a bug
 @given(st.sampled_from(["long", "short"]), prices, leverages, rates)
 def test_equity_at_the_liquidation_price_is_the_maintenance_margin(
         side: str, entry: Decimal, leverage: Decimal, rate: Decimal) -> None:
@@ -151,6 +152,7 @@ def test_equity_at_the_liquidation_price_is_the_maintenance_margin(
     assert (price < entry) if side == "long" else (price > entry)
 
 
+@settings(deadline=None)  # no timing limits: a busy machine is not a bug
 @given(st.sampled_from(["long", "short"]), prices, prices, leverages)
 def test_outputs_agree_with_each_other(side: str, entry: Decimal, exit_price: Decimal,
                                        leverage: Decimal) -> None:
@@ -167,6 +169,7 @@ def test_outputs_agree_with_each_other(side: str, entry: Decimal, exit_price: De
     assert Decimal(mirror["price_pnl"]) == -Decimal(result["price_pnl"])
 
 
+@settings(deadline=None)  # no timing limits: a busy machine is not a bug
 @given(prices, st.integers(min_value=1, max_value=199))
 def test_more_leverage_brings_liquidation_closer(entry: Decimal, leverage: int) -> None:
     rate = Decimal("0.001")
@@ -219,3 +222,24 @@ def test_required_fields(missing: str) -> None:
     with pytest.raises(ValidationError) as caught:
         run("margin", payload)
     assert missing in caught.value.messages
+
+
+ODD_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**30, 10**30),
+    st.text("0129-:.,TZabe eE", max_size=12),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["long", "short", "1", "200", "0.5", "49.9999", "1000000000", "0.00000001",
+                     "0.000000000000000001", "1000000000000", "-1000000000000", "NaN"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([*BASE, "maintenance_margin_rate", "fees", "funding"]),
+                       ODD_VALUES))
+def test_odd_input_gives_a_result_or_a_validation_error(change: dict[str, Any]) -> None:
+    try:
+        result = run("margin", {**BASE, **change})
+    except ValidationError as exc:
+        assert exc.messages
+    else:
+        assert len(result["worksheet"]) == 10 and result["explanation"]

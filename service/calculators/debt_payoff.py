@@ -134,6 +134,8 @@ def simulate(debts: list[dict[str, Any]], budget: Decimal, order: Order) -> Plan
         if not any(balances):
             plan.months = month
             return plan
+        if sum(balances) > budget * (MONTH_CAP - month):
+            return plan  # even the whole budget every month left could not clear it in time
     return plan
 
 

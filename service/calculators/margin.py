@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from . import Calculator
-from ._common import MAX_MONEY, ZERO, Money, Quantity, cents, dollars, line, money
+from ._common import CENT, MAX_MONEY, ZERO, Money, Quantity, cents, dollars, line, money
 
 __all__ = ["CALCULATOR", "compute", "liquidation_price"]
 
@@ -57,9 +57,11 @@ class MarginRequest(Schema):
     @validates_schema
     def _check_sizes(self, data: dict[str, Any], **kwargs: Any) -> None:
         """Refuse a position too large to be real, or one liquidated the moment it opens."""
-        if {"size", "entry_price"} <= set(data) and \
-                data["size"] * data["entry_price"] > MAX_MONEY:
-            raise ValidationError("The position's value (size times price) is too large.", "size")
+        value = data["size"] * data["entry_price"] if {"size", "entry_price"} <= set(data) \
+            else CENT
+        if not CENT <= value <= MAX_MONEY:
+            raise ValidationError("The position's value (size times price) must be from $0.01 "
+                                  "to $1,000,000,000,000.", "size")
         if "leverage" in data and \
                 data.get("maintenance_margin_rate", ZERO) / HUNDRED >= ONE / data["leverage"]:
             limit = _plain(HUNDRED / data["leverage"])
