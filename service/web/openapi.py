@@ -80,9 +80,13 @@ def _other_paths(spec: APISpec) -> None:
         calc = calculators.get(name)
         schema_name = f"{''.join(p.title() for p in name.split('-'))}Request"
         spec.components.schema(schema_name, schema=calc.request)
+        result = "CalculationOut"
+        if calc.response is not None:
+            result = schema_name.replace("Request", "Result")
+            spec.components.schema(result, schema=calc.response)
         spec.path(f"/api/v1/calculators/{name}", operations={"post": {
             **_op(calc.title, "The result with its worksheet", schema_name,
-                  ("400", "413", "415", "422"), auth=False, ok_schema="CalculationOut"),
+                  ("400", "413", "415", "422"), auth=False, ok_schema=result),
             "description": calc.summary}})
     spec.path("/api/v1/flows", operations={"get": _op(
         "The flows served", "The list", auth=False, ok_schema={"type": "array"})})
