@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ._lots_checks import check_row
 from ._lots_values import (
-    DEFAULT_WALLET,
-    FEE,
-    INCOME,
     MAX_ERRORS,
+    MAX_TEXT,
     TRANSFER_IN,
     TRANSFER_OUT,
     TYPES,
-    VALUED,
-    asset_of,
-    number,
     text,
     time_key,
 )
 
+_plain = re.compile(r"\d{1,12}(?:\.\d{1,18})?").fullmatch
 _FAST_FIELDS = frozenset(("id", "time", "type", "asset", "quantity", "usd_value", "fee_usd",
                           "wallet"))
 
@@ -83,18 +80,20 @@ def _fast(row: Any) -> int | None:
     """Return the sort key of a plainly valid buy/sell/income row; None to check it in full."""
     if type(row) is not dict or not row.keys() <= _FAST_FIELDS:
         return None
-    code = TYPES.get(row.get("type"))  # type: ignore[arg-type]
-    if code is None or code not in VALUED or code == FEE:
+    kind = row.get("type")
+    if kind != "buy" and kind != "sell" and kind != "income":
         return None
-    quantity = number(row.get("quantity"))
-    if not quantity or number(row.get("usd_value")) is None:
+    quantity, value, fee = row.get("quantity"), row.get("usd_value"), row.get("fee_usd")
+    if (type(quantity) is not str or type(value) is not str or not _plain(quantity)
+            or not _plain(value) or not quantity.strip("0.")):
         return None
-    if "fee_usd" in row:
-        fee = number(row["fee_usd"])
-        if fee is None or (fee and code == INCOME):
-            return None
-    if asset_of(row.get("asset")) is None or text(row.get("wallet"), DEFAULT_WALLET) is None:
+    if fee is not None and (type(fee) is not str or not _plain(fee)
+                            or (kind == "income" and fee.strip("0."))):
         return None
-    if "id" in row and text(row["id"]) is None:
+    asset, wallet, ident = row.get("asset"), row.get("wallet", "x"), row.get("id", "x")
+    if (type(asset) is not str or not 0 < len(asset) <= 20 or not asset.isalnum()
+            or not asset.isupper() or type(wallet) is not str or type(ident) is not str
+            or not 0 < len(wallet) <= MAX_TEXT or wallet.strip() != wallet
+            or not 0 < len(ident) <= MAX_TEXT or ident.strip() != ident):
         return None
     return time_key(row.get("time"))

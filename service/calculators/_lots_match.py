@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -16,17 +17,15 @@ from ._lots_values import (
     DEFAULT_WALLET,
     EPOCH_DAY,
     INCOME,
-    SELL,
     TRANSFER_IN,
     TRANSFER_OUT,
     TYPES,
     asset_of,
-    number,
     text,
 )
 
 #: 2025-01-01T00:00:00Z: disposals from here on match lots within their own wallet.
-PER_WALLET = (738156 - EPOCH_DAY) * DAY
+PER_WALLET = (date(2025, 1, 1).toordinal() - EPOCH_DAY) * DAY
 _Q18 = Decimal("1e-18")
 
 
@@ -44,6 +43,19 @@ class Matcher:
         self.by_id: dict[str, list[Lot]] | None = {} if ledger.names_lots else None
         self.transit: dict[int, list[Lot]] = {}
         self.waiting: dict[int, int] = {}
+        self._assets: dict[str, str] = {}
+        self._wallets: dict[Any, str] = {}
+
+    def names(self, row: Mapping[str, Any]) -> tuple[str, str]:
+        """Return the row's asset and wallet, normalized once per distinct spelling."""
+        raw_asset, raw_wallet = row["asset"], row.get("wallet")
+        asset = self._assets.get(raw_asset)
+        if asset is None:
+            asset = self._assets[raw_asset] = asset_of(raw_asset)  # type: ignore[assignment]
+        wallet = self._wallets.get(raw_wallet)
+        if wallet is None:
+            wallet = self._wallets[raw_wallet] = text(raw_wallet, DEFAULT_WALLET)  # type: ignore
+        return asset, wallet  # type: ignore[return-value]
 
     def run(self, order: list[int], stop: int | None) -> None:
         """Apply the transactions in ``order`` up to (not including) time ``stop``."""
@@ -77,13 +89,13 @@ class Matcher:
 
     def acquire(self, row: Mapping[str, Any], index: int, key: int, seq: int, code: int) -> None:
         """Open a lot for a buy (value plus fee) or for income (its value)."""
-        value = number(row["usd_value"])
+        value = Decimal(row["usd_value"])
         fee = row.get("fee_usd")
         if fee is not None:
-            value += number(fee)  # type: ignore[operator]
-        lot = Lot(_ident(row, index), asset_of(row["asset"]),  # type: ignore[arg-type]
-                  text(row.get("wallet"), DEFAULT_WALLET), key // DAY, seq,  # type: ignore
-                  number(row["quantity"]), value.quantize(CENT, ROUND_HALF_UP))  # type: ignore
+            value += Decimal(fee)
+        asset, wallet = self.names(row)
+        lot = Lot(_ident(row, index), asset, wallet, key // DAY, seq, Decimal(row["quantity"]),
+                  value.quantize(CENT, ROUND_HALF_UP))
         self._add(lot)
         if code == INCOME:
             self.report.income(lot, key)
@@ -91,13 +103,12 @@ class Matcher:
     def dispose(self, row: Mapping[str, Any], index: int, key: int, code: int) -> None:
         """Match a sale or a fee paid in crypto against lots and report its rows."""
         ident = _ident(row, index)
-        asset = asset_of(row["asset"])
-        wallet = text(row.get("wallet"), DEFAULT_WALLET)
-        quantity = number(row["quantity"])
-        proceeds = number(row["usd_value"])
+        asset, wallet = self.names(row)
+        quantity = Decimal(row["quantity"])
+        proceeds = Decimal(row["usd_value"])
         fee = row.get("fee_usd")
         if fee is not None:
-            proceeds -= number(fee)  # type: ignore[operator]
+            proceeds -= Decimal(fee)
         parts: list[Lot] = []
         left = quantity
         if "lots" in row:
@@ -161,9 +172,8 @@ class Matcher:
     def send(self, row: Mapping[str, Any], index: int, key: int, seq: int) -> None:
         """Take the lots a transfer_out moves; hold them for the paired transfer_in."""
         ident = _ident(row, index)
-        asset = asset_of(row["asset"])
-        wallet = text(row.get("wallet"), DEFAULT_WALLET)
-        quantity = number(row["quantity"])
+        asset, wallet = self.names(row)
+        quantity = Decimal(row["quantity"])
         parts: list[Lot] = []
         left = self._take(asset, wallet, False, quantity, parts)  # type: ignore[arg-type]
         if left and key < PER_WALLET:
@@ -181,12 +191,12 @@ class Matcher:
     def receive(self, row: Mapping[str, Any], index: int, key: int, seq: int) -> None:
         """Place the lots of the paired transfer_out in this wallet, or open a new lot."""
         out = self.pairs.get(index)
-        wallet = text(row.get("wallet"), DEFAULT_WALLET)
-        quantity = number(row["quantity"])
+        asset, wallet = self.names(row)
+        quantity = Decimal(row["quantity"])
         if out is None:
-            value = number(row.get("usd_value") or 0)
-            lot = Lot(_ident(row, index), asset_of(row["asset"]), wallet,  # type: ignore[arg-type]
-                      key // DAY, seq, quantity, value.quantize(CENT, ROUND_HALF_UP))  # type: ignore
+            value = Decimal(row.get("usd_value") or 0)
+            lot = Lot(_ident(row, index), asset, wallet, key // DAY, seq, quantity,
+                      value.quantize(CENT, ROUND_HALF_UP))
             self._add(lot)
             self.report.unmatched_in(lot, row.get("usd_value") is not None)
             return
@@ -194,13 +204,12 @@ class Matcher:
         if parts is None:
             self.waiting[out] = index
             return
-        sent = number(self.ledger.rows[out]["quantity"])
-        for lot in _arrive(parts, sent, quantity):  # type: ignore[arg-type]
-            lot.wallet = wallet  # type: ignore[assignment]
+        sent = Decimal(self.ledger.rows[out]["quantity"])
+        for lot in _arrive(parts, sent, quantity):
+            lot.wallet = wallet
             self._add(lot)
-        if quantity > sent:  # type: ignore[operator]
-            extra = Lot(_ident(row, index), asset_of(row["asset"]), wallet,  # type: ignore
-                        key // DAY, seq, quantity - sent, ZERO)  # type: ignore[operator]
+        if quantity > sent:
+            extra = Lot(_ident(row, index), asset, wallet, key // DAY, seq, quantity - sent, ZERO)
             self._add(extra)
             self.report.surplus(extra)
 
@@ -240,4 +249,6 @@ def _fold(kept: list[Lot], basis: Decimal) -> list[Lot]:
 def _ident(row: Mapping[str, Any], index: int) -> str:
     """Return a transaction's id, or ``#index`` when it has none."""
     ident = row.get("id")
+    if type(ident) is str and ident.strip() == ident:
+        return ident
     return f"#{index}" if ident is None else text(ident)  # type: ignore[return-value]

@@ -7,6 +7,7 @@ row is far too slow for a million rows; the few top-level fields use a marshmall
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import localcontext
 from typing import Any
 
@@ -17,7 +18,7 @@ from ._lots_csv import form_8949_csv
 from ._lots_input import InvalidTransactions, Ledger
 from ._lots_input import validate as validate_transactions
 from ._lots_match import Matcher
-from ._lots_report import Report
+from ._lots_report import Report, amount
 from ._lots_summary import explanation, holdings, more_warnings, schedule_d, worksheet
 from ._lots_transfers import pair_transfers
 from ._lots_values import DAY, EPOCH_DAY
@@ -46,8 +47,6 @@ class LotsRequest(Schema):
 
 def _year_key(year: int) -> int:
     """Return the time key of 1 January of ``year``, 00:00 UTC."""
-    from datetime import date
-
     return (date(year, 1, 1).toordinal() - EPOCH_DAY) * DAY
 
 
@@ -74,17 +73,10 @@ def compute(loaded: dict[str, Any]) -> dict[str, Any]:
         "method": method, "tax_year": tax_year,
         "disposals": report.disposals, "totals": report.money_totals(), "holdings": held,
         "warnings": more_warnings(report), "income": report.incomes,
-        "income_total": _money(report.income_total), "form_8949": report.box_totals(),
+        "income_total": amount(report.income_total), "form_8949": report.box_totals(),
         "schedule_d": schedule_d(report), "worksheet": worksheet(report, held_basis),
         "explanation": explanation(method, tax_year, report),
     }
-
-
-def _money(value: Any) -> str:
-    """Format cents as JSON money."""
-    from ._lots_report import amount
-
-    return amount(value)
 
 
 CALCULATOR = Calculator(
