@@ -137,7 +137,7 @@ def test_explanation_reading_level_for_a_wiped_out_short() -> None:
 
 prices = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("200000"), places=2)
 leverages = st.integers(min_value=1, max_value=200).map(Decimal)
-rates = st.decimals(min_value=Decimal("0"), max_value=Decimal("0.5"), places=2)
+rates = st.decimals(min_value=Decimal("0"), max_value=Decimal("0.49"), places=2)  # below 100/200
 
 
 @settings(deadline=None)  # no timing limits: a busy machine is not a bug
