@@ -15,15 +15,17 @@ MAX_MONEY = Decimal("1000000000000")
 
 
 def to_decimal(value: Any) -> Decimal:
-    """Return ``value`` as a finite Decimal; raise ValueError for anything else."""
-    if isinstance(value, bool) or value is None:
-        raise ValueError("not a number")
+    """Return ``value`` (a str, int or Decimal) as a finite Decimal; raise ValueError otherwise."""
     if isinstance(value, float):
         raise ValueError("send numbers as strings, for example \"1234.56\"")
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise ValueError("not a number")
     try:
-        result = Decimal(str(value).strip().replace(",", "")) if isinstance(value, str) \
-            else Decimal(value)
-    except (InvalidOperation, TypeError, ValueError) as exc:
+        text = value.strip().replace(",", "") if isinstance(value, str) else value
+        if isinstance(text, str) and len(text) > 64:
+            raise ValueError("too long to be an amount")
+        result = Decimal(text)
+    except (InvalidOperation, TypeError, ValueError, OverflowError) as exc:
         raise ValueError("not a number") from exc
     if not result.is_finite():
         raise ValueError("not a finite number")
