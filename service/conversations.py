@@ -6,8 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .engine import Conversation, Engine
+from marshmallow import ValidationError
+
+from .engine import Conflict, Conversation, Engine
 from .store import Access, Store, new_id, new_token
+from .store import resume as resume_codes
 
 
 class UnknownFlow(LookupError):
@@ -21,6 +24,7 @@ class Conversations:
     store: Store
     engines: dict[str, Engine]
     default_flow: str = "crypto-loss-recovery"
+    secret_key: str = ""
 
     def engine(self, flow_id: str) -> Engine:
         """Return the engine of a served flow."""
@@ -91,3 +95,48 @@ class Conversations:
     def delete(self, access: Access) -> None:
         """Erase the conversation and everything tied to it."""
         self.store.delete(access)
+
+    # -- resume codes and changing earlier answers ------------------------------------------
+
+    def _resume_secret(self) -> bytes:
+        if not self.secret_key:
+            raise RuntimeError("Resume codes need the app's secret key: set secret_key.")
+        return self.secret_key.encode()
+
+    def make_resume_code(self, access: Access) -> str:
+        """Return a new resume code (XXXX-XXXX-XX) for the conversation; the old one lapses."""
+        return resume_codes.remember(self.store, access, self._resume_secret())
+
+    def resume(self, code: str) -> Access:
+        """Return the access a resume code gives; raise resume.BadCode or NotFound."""
+        return resume_codes.recall(self.store, self._resume_secret(), code)
+
+    def revisit(self, access: Access, state: str) -> dict[str, Any]:
+        """Move to an answered step to change it, keeping every answer; return that step.
+
+        Earlier steps are reached by going back; later ones by replaying the kept answers,
+        stopping early at a step whose kept answers no longer pass.
+        """
+        engine, conv = self.load(access)
+        read = conv.version
+        if state in conv.history:
+            while conv.state != state:
+                engine.back(conv)
+        elif state in engine.path(conv):
+            self._replay(engine, conv, access, state)
+        else:
+            raise Conflict()
+        if conv.version != read:
+            self.store.save(conv, access, read)
+        return engine.step(conv)
+
+    def _replay(self, engine: Engine, conv: Conversation, access: Access, state: str) -> None:
+        """Answer each step up to ``state`` again with its kept answers."""
+        def uploads(upload_id: str) -> dict[str, Any] | None:
+            return self.store.get_upload(access, upload_id)
+
+        while conv.state != state and conv.state in conv.answers:
+            try:
+                engine.answer(conv, conv.state, conv.version, conv.answers[conv.state], uploads)
+            except ValidationError:
+                return

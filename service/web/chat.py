@@ -15,6 +15,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -26,6 +27,13 @@ from .errors import ApiError
 
 bp = Blueprint("chat", __name__, static_folder="static", static_url_path="/assets")
 COOKIE = "bearings_token"
+
+
+@bp.record_once
+def _share_secret(state: BlueprintSetupState) -> None:
+    """Give the conversation service the app's secret key (resume codes are keyed by it)."""
+    service: Conversations = state.app.extensions["bearings"]
+    service.secret_key = service.secret_key or str(state.app.config["SECRET_KEY"])
 
 
 def _service() -> Conversations:
