@@ -6,6 +6,7 @@ come. Letters know nothing of HTTP; the web layer and the CLI call these functio
 
 from __future__ import annotations
 
+from ._pack import evidence_pack
 from ._render import (
     FORMATS,
     Rendered,

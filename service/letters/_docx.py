@@ -17,6 +17,7 @@ __all__ = ["render_docx"]
 
 _GREY = RGBColor(0x55, 0x55, 0x55)
 _FILL = "_" * 28
+_TITLE_MAX = 255  # the most a DOCX core property holds
 
 
 def _runs(paragraph: Paragraph, text: str, *, bold: bool = False, size: float | None = None,
@@ -72,7 +73,7 @@ def _document(title: str, today: date) -> DocumentObject:
     normal.font.name = "Georgia"
     normal.font.size = Pt(11)
     properties = doc.core_properties
-    properties.title = title
+    properties.title = title[:_TITLE_MAX]
     properties.author = properties.last_modified_by = "Bearings"
     properties.comments = ""
     properties.created = properties.modified = datetime.combine(today, time(), UTC)

@@ -96,7 +96,8 @@ def environment() -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(money=_money, quantity=_quantity, longdate=_longdate)
+    env.filters.update(money=_money, quantity=_quantity, longdate=_longdate,
+                       number=lambda value: f"{value:,}")
     env.globals["choice"] = _choice
     return env
 
