@@ -1,0 +1,112 @@
+"""Time one PDF letter and a full evidence pack against a plain fpdf2 page, in the same run.
+
+Run: ``.venv/bin/python bench/bench_letters.py [--runs N]``. Targets: a one-page PDF letter
+under 50 ms, a full evidence pack under 1 s. The baseline is a plain one-page fpdf2 document
+with the same two bundled fonts and the same amount of text, so the ratio says how much the
+letter machinery adds to what fpdf2 itself costs on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fpdf import FPDF  # noqa: E402 - after the path is set
+
+from service import letters  # noqa: E402
+from service.calculators import run  # noqa: E402
+from service.letters._pdf import FONT_DIR  # noqa: E402
+
+GOLDEN = ROOT / "tests" / "golden" / "letters"
+TODAY = date(2025, 7, 10)
+LETTER = "error-trade-claim"
+LETTER_TARGET, PACK_TARGET = 0.050, 1.0
+
+
+def fixture(type_id: str) -> dict[str, Any]:
+    """Return a letter type's golden input."""
+    data: dict[str, Any] = json.loads((GOLDEN / f"{type_id}.json").read_text("utf-8"))
+    return data
+
+
+def baseline(text: str) -> bytes:
+    """Return a plain one-page fpdf2 document with the bundled fonts and ``text``."""
+    pdf = FPDF(format="letter")
+    pdf.add_font("DejaVu", "", FONT_DIR / "DejaVuSans.ttf")
+    pdf.add_font("DejaVu", "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 11)
+    pdf.cell(0, 6, "Baseline", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+    pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def letter() -> bytes:
+    """Return the one-page letter as PDF."""
+    return letters.render(LETTER, fixture(LETTER), "pdf", today=TODAY).content
+
+
+def pack_inputs() -> dict[str, Any]:
+    """Return a conversation in which every letter type is ready."""
+    facts: dict[str, Any] = {}
+    for letter_type in letters.letter_types():
+        facts.update(fixture(letter_type.id))
+    facts.pop("bureau")
+    facts["bureau_request"] = "freeze"
+    deadlines = run("deadlines", {"learned_of_loss": "2025-07-03", "bank_statement_date":
+                                  "2025-07-31", "wire_sent_at": "2025-07-07T15:30:00Z",
+                                  "today": TODAY.isoformat()})
+    return {"facts": facts, "results": {"deadlines": deadlines},
+            "documents": [letter_type.id for letter_type in letters.letter_types()],
+            "timeline": facts["timeline_events"],
+            "checklist": [{"id": "bank", "text": "Call the bank", "done": True}],
+            "deadlines": deadlines["deadlines"], "today": TODAY}
+
+
+def timed(function: Callable[[], Any], runs: int) -> float:
+    """Return the median wall time of ``runs`` calls, after one warm-up call."""
+    function()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    """Run the benchmark and print one line per measure."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    runs = parser.parse_args().runs
+    content = letter()
+    pages = content.count(b"/Type /Page\n")
+    text = letters.render(LETTER, fixture(LETTER), "txt", today=TODAY).content.decode()
+    inputs = pack_inputs()
+    base = timed(lambda: baseline(text), runs)
+    one = timed(letter, runs)
+    pack = timed(lambda: letters.evidence_pack(**inputs), max(3, runs // 5))
+    print(f"baseline  plain fpdf2 page, same fonts and text: {base * 1000:8.1f} ms")
+    for label, seconds, target in ((f"letter    {LETTER} ({pages} page) PDF:", one,
+                                    LETTER_TARGET),
+                                   ("pack      evidence pack, every letter type ready:", pack,
+                                    PACK_TARGET)):
+        verdict = "holds" if seconds < target else "MISSED"
+        print(f"{label:49s}{seconds * 1000:8.1f} ms  x{seconds / base:5.2f} baseline  "
+              f"target < {target * 1000:.0f} ms {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
