@@ -118,13 +118,21 @@ def baseline(path: str) -> None:
 
 
 def bearings(path: str) -> None:
-    """What `bearings calc lots --input FILE` does: parse, run the calculator, print JSON."""
+    """The calculator's path: parse with Decimal, ``run("lots", ...)``, serialize the result."""
     sys.path.insert(0, str(ROOT))
     from service.calculators import run
 
     with open(path, encoding="utf-8") as handle:
         payload = json.loads(handle.read(), parse_float=Decimal)
     sys.stdout.write(json.dumps(run("lots", payload)))
+
+
+def cli(path: str) -> None:
+    """The command itself: ``bearings calc lots --input FILE`` (pretty-printed output)."""
+    sys.path.insert(0, str(ROOT))
+    from service.cli import main
+
+    raise SystemExit(main(["calc", "lots", "--input", path]))
 
 
 def parse_only(path: str) -> None:
@@ -141,7 +149,7 @@ def rp2_fifo(path: str) -> None:
     run_rp2(path)
 
 
-WORKERS = {"baseline": baseline, "bearings": bearings, "parse": parse_only}
+WORKERS = {"baseline": baseline, "bearings": bearings, "cli": cli, "parse": parse_only}
 
 
 def measure(worker: str, path: str) -> tuple[float, float]:
@@ -170,11 +178,14 @@ def report(n: int, folder: str) -> bool:
     path = write_ledger(n, folder)
     print(f"ledger: {n} transactions, {os.path.getsize(path) / 2**20:.1f} MiB of JSON")
     figures: dict[str, tuple[float, float]] = {}
-    for worker in ("parse", "baseline", "bearings"):
+    for worker in ("parse", "baseline", "bearings", "cli"):
         figures[worker] = measure(worker, path)
-        print(f"  {worker:9} {figures[worker][0]:7.2f} s  {figures[worker][1]:8.1f} MiB peak RSS")
+        seconds, mib = figures[worker]
+        ratio = seconds / figures["baseline"][0] if "baseline" in figures else 0
+        print(f"  {worker:9} {seconds:7.2f} s  {mib:8.1f} MiB peak RSS"
+              + (f"  ({ratio:.2f}x baseline time)" if ratio else ""))
     (base_s, base_m), (ours_s, ours_m) = figures["baseline"], figures["bearings"]
-    print(f"  ratio to baseline: time {ours_s / base_s:.2f}x, memory {ours_m / base_m:.2f}x")
+    print(f"  bearings vs baseline: time {ours_s / base_s:.2f}x, memory {ours_m / base_m:.2f}x")
     if n >= 1_000_000:
         ok = ours_s < 20 and ours_m < 1024
         print(f"  target (< 20 s and < 1 GiB): {'met' if ok else 'NOT met'}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from ._lots_checks import check_row
@@ -28,7 +29,7 @@ class Ledger:
     """The validated transactions: their sort keys and what matching needs to know up front."""
 
     rows: list[Mapping[str, Any]]
-    keys: list[int]
+    keys: list[datetime]
     transfers: list[int] = field(default_factory=list)
     names_lots: bool = False
 
@@ -56,7 +57,7 @@ def validate(rows: Any) -> Ledger:
             if problems:
                 if len(errors) < MAX_ERRORS:
                     errors[index] = problems
-                keys.append(0)
+                keys.append(None)  # type: ignore[arg-type]
                 continue
             key = time_key(row["time"])
         keys.append(key)  # type: ignore[arg-type]
@@ -76,7 +77,7 @@ def validate(rows: Any) -> Ledger:
     return ledger
 
 
-def _fast(row: Any) -> int | None:
+def _fast(row: Any) -> datetime | None:
     """Return the sort key of a plainly valid buy/sell/income row; None to check it in full."""
     if type(row) is not dict or not row.keys() <= _FAST_FIELDS:
         return None

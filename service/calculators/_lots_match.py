@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ._common import CENT, ZERO
 from ._lots_input import Ledger
-from ._lots_piles import PILES, Lot, Pile, first
+from ._lots_piles import PILES, Lot, Part, Pile, first
 from ._lots_report import Report
 from ._lots_values import (
     BUY,
-    DAY,
     DEFAULT_WALLET,
-    EPOCH_DAY,
     INCOME,
     TRANSFER_IN,
     TRANSFER_OUT,
@@ -24,8 +22,8 @@ from ._lots_values import (
     text,
 )
 
-#: 2025-01-01T00:00:00Z: disposals from here on match lots within their own wallet.
-PER_WALLET = (date(2025, 1, 1).toordinal() - EPOCH_DAY) * DAY
+#: Disposals from here on match lots within their own wallet.
+PER_WALLET = datetime(2025, 1, 1, tzinfo=UTC)
 _Q18 = Decimal("1e-18")
 
 
@@ -41,7 +39,7 @@ class Matcher:
         self.report = report
         self.piles: dict[str, dict[str, Pile]] = {}
         self.by_id: dict[str, list[Lot]] | None = {} if ledger.names_lots else None
-        self.transit: dict[int, list[Lot]] = {}
+        self.transit: dict[int, list[Part]] = {}
         self.waiting: dict[int, int] = {}
         self._assets: dict[str, str] = {}
         self._wallets: dict[Any, str] = {}
@@ -57,7 +55,7 @@ class Matcher:
             wallet = self._wallets[raw_wallet] = text(raw_wallet, DEFAULT_WALLET)  # type: ignore
         return asset, wallet  # type: ignore[return-value]
 
-    def run(self, order: list[int], stop: int | None) -> None:
+    def run(self, order: list[int], stop: datetime | None) -> None:
         """Apply the transactions in ``order`` up to (not including) time ``stop``."""
         rows, keys = self.ledger.rows, self.ledger.keys
         for seq, index in enumerate(order):
@@ -87,20 +85,26 @@ class Matcher:
         if self.by_id is not None:
             self.by_id.setdefault(lot.id, []).append(lot)
 
-    def acquire(self, row: Mapping[str, Any], index: int, key: int, seq: int, code: int) -> None:
+    def acquire(self, row: Mapping[str, Any], index: int, key: datetime, seq: int,
+                code: int) -> None:
         """Open a lot for a buy (value plus fee) or for income (its value)."""
         value = Decimal(row["usd_value"])
         fee = row.get("fee_usd")
         if fee is not None:
             value += Decimal(fee)
         asset, wallet = self.names(row)
-        lot = Lot(_ident(row, index), asset, wallet, key // DAY, seq, Decimal(row["quantity"]),
-                  value.quantize(CENT, ROUND_HALF_UP))
-        self._add(lot)
+        lot = Lot(_ident(row, index), asset, wallet, key.toordinal(), seq,
+                  Decimal(row["quantity"]), value.quantize(CENT, ROUND_HALF_UP))
+        wallets = self.piles.get(asset)
+        pile = wallets.get(wallet) if wallets is not None else None
+        if pile is None or self.by_id is not None:
+            self._add(lot)
+        else:
+            pile.add(lot)
         if code == INCOME:
             self.report.income(lot, key)
 
-    def dispose(self, row: Mapping[str, Any], index: int, key: int, code: int) -> None:
+    def dispose(self, row: Mapping[str, Any], index: int, key: datetime, code: int) -> None:
         """Match a sale or a fee paid in crypto against lots and report its rows."""
         ident = _ident(row, index)
         asset, wallet = self.names(row)
@@ -109,44 +113,45 @@ class Matcher:
         fee = row.get("fee_usd")
         if fee is not None:
             proceeds -= Decimal(fee)
-        parts: list[Lot] = []
+        parts: list[Part] = []
+        universal = key < PER_WALLET
         left = quantity
-        if "lots" in row:
-            left = self._named(row["lots"], ident, asset, wallet, key < PER_WALLET, left, parts)
-        left = self._take(asset, wallet, key < PER_WALLET, left, parts)  # type: ignore[arg-type]
+        if self.by_id is not None and "lots" in row:
+            left = self._named(row["lots"], ident, asset, wallet, universal, left, parts)
+        left = self._take(asset, wallet, universal, left, parts)
         if left:
             self.report.missing(ident, asset, wallet, left, self._elsewhere(asset, wallet))
-        self.report.disposal(row, ident, asset, wallet, key, code, quantity,  # type: ignore
-                             proceeds.quantize(CENT, ROUND_HALF_UP), parts, left)  # type: ignore
+        self.report.disposal(row, ident, asset, wallet, key, code, quantity,
+                             proceeds.quantize(CENT, ROUND_HALF_UP), parts, left)
 
     def _take(self, asset: str, wallet: str, universal: bool, left: Decimal,
-              parts: list[Lot]) -> Decimal:
+              parts: list[Part]) -> Decimal:
         """Take ``left`` from the wallet's pile (from every wallet when universal)."""
         wallets = self.piles.get(asset)
         if not wallets or not left:
             return left
-        if not universal or len(wallets) == 1:
-            pile = wallets.get(wallet) if not universal else next(iter(wallets.values()))
-            while left and pile is not None:
-                lot = pile.head()
+        if universal and len(wallets) > 1:
+            piles = list(wallets.values())
+            method = self.method
+            while left:
+                lot = first(method, piles)
                 if lot is None:
                     break
-                part = lot.take(lot.qty if lot.qty < left else left)
-                parts.append(part)
-                left -= part.qty
+                left = _part(lot, left, parts)
             return left
+        pile = next(iter(wallets.values())) if universal else wallets.get(wallet)
+        if pile is None:
+            return left
+        head = pile.head
         while left:
-            heads = [lot for lot in (pile.head() for pile in wallets.values()) if lot is not None]
-            if not heads:
+            lot = head()
+            if lot is None:
                 break
-            lot = first(self.method, heads)
-            part = lot.take(lot.qty if lot.qty < left else left)
-            parts.append(part)
-            left -= part.qty
+            left = _part(lot, left, parts)
         return left
 
     def _named(self, names: list[Any], ident: str, asset: str, wallet: str, universal: bool,
-               left: Decimal, parts: list[Lot]) -> Decimal:
+               left: Decimal, parts: list[Part]) -> Decimal:
         """Take from the lots a sale names, in the order named (specific identification)."""
         for name in names:
             name = text(name)
@@ -156,9 +161,7 @@ class Matcher:
             for lot in usable:
                 if not left:
                     break
-                part = lot.take(lot.qty if lot.qty < left else left)
-                parts.append(part)
-                left -= part.qty
+                left = _part(lot, left, parts)
             if not usable:
                 self.report.unknown_lot(ident, name, bool(candidates))  # type: ignore[arg-type]
         return left
@@ -169,33 +172,33 @@ class Matcher:
         return sum((lot.qty for name, pile in wallets.items() if name != wallet
                     for lot in pile.live()), ZERO)
 
-    def send(self, row: Mapping[str, Any], index: int, key: int, seq: int) -> None:
+    def send(self, row: Mapping[str, Any], index: int, key: datetime, seq: int) -> None:
         """Take the lots a transfer_out moves; hold them for the paired transfer_in."""
         ident = _ident(row, index)
         asset, wallet = self.names(row)
         quantity = Decimal(row["quantity"])
-        parts: list[Lot] = []
-        left = self._take(asset, wallet, False, quantity, parts)  # type: ignore[arg-type]
+        parts: list[Part] = []
+        left = self._take(asset, wallet, False, quantity, parts)
         if left and key < PER_WALLET:
-            left = self._take(asset, wallet, True, left, parts)  # type: ignore[arg-type]
+            left = self._take(asset, wallet, True, left, parts)
         if left:
-            self.report.short_transfer(ident, asset, wallet, left)  # type: ignore[arg-type]
+            self.report.short_transfer(ident, asset, wallet, left)
         if index in self.paired_outs:
             self.transit[index] = parts
             waiting = self.waiting.pop(index, None)
             if waiting is not None:
                 self.receive(self.ledger.rows[waiting], waiting, key, seq)
         else:
-            self.report.unmatched_out(ident, asset, quantity, parts)  # type: ignore[arg-type]
+            self.report.unmatched_out(ident, asset, quantity, parts)
 
-    def receive(self, row: Mapping[str, Any], index: int, key: int, seq: int) -> None:
+    def receive(self, row: Mapping[str, Any], index: int, key: datetime, seq: int) -> None:
         """Place the lots of the paired transfer_out in this wallet, or open a new lot."""
         out = self.pairs.get(index)
         asset, wallet = self.names(row)
         quantity = Decimal(row["quantity"])
         if out is None:
             value = Decimal(row.get("usd_value") or 0)
-            lot = Lot(_ident(row, index), asset, wallet, key // DAY, seq, quantity,
+            lot = Lot(_ident(row, index), asset, wallet, key.toordinal(), seq, quantity,
                       value.quantize(CENT, ROUND_HALF_UP))
             self._add(lot)
             self.report.unmatched_in(lot, row.get("usd_value") is not None)
@@ -205,11 +208,11 @@ class Matcher:
             self.waiting[out] = index
             return
         sent = Decimal(self.ledger.rows[out]["quantity"])
-        for lot in _arrive(parts, sent, quantity):
-            lot.wallet = wallet
-            self._add(lot)
+        for ident, day, lot_seq, qty, basis in _arrive(parts, sent, quantity):
+            self._add(Lot(ident, asset, wallet, day, lot_seq, qty, basis))
         if quantity > sent:
-            extra = Lot(_ident(row, index), asset, wallet, key // DAY, seq, quantity - sent, ZERO)
+            extra = Lot(_ident(row, index), asset, wallet, key.toordinal(), seq,
+                        quantity - sent, ZERO)
             self._add(extra)
             self.report.surplus(extra)
 
@@ -219,30 +222,41 @@ class Matcher:
                 for asset, wallets in self.piles.items()}
 
 
-def _arrive(parts: list[Lot], sent: Decimal, received: Decimal) -> list[Lot]:
+def _part(lot: Lot, left: Decimal, parts: list[Part]) -> Decimal:
+    """Take up to ``left`` from ``lot`` with its share of the basis; return what is still due."""
+    qty = lot.qty
+    if qty <= left:
+        parts.append((lot.id, lot.day, lot.seq, qty, lot.basis))
+        lot.qty = lot.basis = ZERO
+        return left - qty
+    basis = (lot.basis * left / qty).quantize(CENT, ROUND_HALF_UP)
+    parts.append((lot.id, lot.day, lot.seq, left, basis))
+    lot.qty = qty - left
+    lot.basis -= basis
+    return ZERO
+
+
+def _arrive(parts: list[Part], sent: Decimal, received: Decimal) -> list[Part]:
     """Shrink moved lots in proportion when less arrived than was sent; keep all the basis."""
     if received >= sent or not parts:
         return parts
-    known = sum((part.qty for part in parts), ZERO)
+    known = sum((part[3] for part in parts), ZERO)
     target = received if known == sent else (known * received / sent).quantize(_Q18, ROUND_DOWN)
-    kept: list[Lot] = []
+    kept: list[Part] = []
     carry, total = ZERO, ZERO
-    for part in parts[:-1]:
-        part.qty = (part.qty * received / sent).quantize(_Q18, ROUND_DOWN)
-        if part.qty:
-            kept.append(part)
-            total += part.qty
+    for ident, day, seq, qty, basis in parts[:-1]:
+        qty = (qty * received / sent).quantize(_Q18, ROUND_DOWN)
+        if qty:
+            kept.append((ident, day, seq, qty, basis))
+            total += qty
         else:
-            carry += part.basis
-    last = parts[-1]
-    last.qty, last.basis = target - total, last.basis + carry
-    return kept + [last] if last.qty else _fold(kept, last.basis)
-
-
-def _fold(kept: list[Lot], basis: Decimal) -> list[Lot]:
-    """Add the basis of a lot that shrank to nothing onto the last lot kept."""
+            carry += basis
+    ident, day, seq, _qty, basis = parts[-1]
+    if target - total:
+        return [*kept, (ident, day, seq, target - total, basis + carry)]
     if kept:
-        kept[-1].basis += basis
+        ident, day, seq, qty, basis_kept = kept.pop()
+        kept.append((ident, day, seq, qty, basis_kept + basis + carry))
     return kept
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from bisect import insort
 from collections import deque
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from heapq import heappop, heappush
 from operator import attrgetter
 
-from ._common import CENT, ZERO
-
 _SEQ = attrgetter("seq")
+#: What a disposal or a transfer took from one lot: id, day acquired, order, quantity, basis.
+Part = tuple[str, int, int, Decimal, Decimal]
 
 
 class Lot:
@@ -27,16 +27,6 @@ class Lot:
         self.seq = seq
         self.qty = qty
         self.basis = basis
-
-    def take(self, qty: Decimal) -> Lot:
-        """Remove ``qty`` (at most what is left) with its share of the basis; return that part."""
-        if qty == self.qty:
-            basis, self.qty, self.basis = self.basis, ZERO, ZERO
-        else:
-            basis = (self.basis * qty / self.qty).quantize(CENT, rounding=ROUND_HALF_UP)
-            self.qty -= qty
-            self.basis -= basis
-        return Lot(self.id, self.asset, self.wallet, self.day, self.seq, qty, basis)
 
 
 class FifoPile:
@@ -118,10 +108,19 @@ PILES: dict[str, type[FifoPile] | type[HifoPile]] = {
     "fifo": FifoPile, "lifo": LifoPile, "hifo": HifoPile}
 
 
-def first(method: str, lots: list[Lot]) -> Lot:
-    """Return the lot the method uses first among the heads of several wallets' piles."""
-    if method == "fifo":
-        return min(lots, key=_SEQ)
-    if method == "lifo":
-        return max(lots, key=_SEQ)
-    return min(lots, key=lambda lot: (-(lot.basis / lot.qty), lot.seq))
+def first(method: str, piles: list[Pile]) -> Lot | None:
+    """Return the lot the method uses next among several wallets' piles (None: all empty)."""
+    best: Lot | None = None
+    for pile in piles:
+        lot = pile.head()
+        if lot is None:
+            continue
+        if best is None:
+            best = lot
+        elif method == "fifo":
+            best = lot if lot.seq < best.seq else best
+        elif method == "lifo":
+            best = lot if lot.seq > best.seq else best
+        elif (lot.basis * best.qty, -lot.seq) > (best.basis * lot.qty, -best.seq):
+            best = lot
+    return best

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ._common import CENT, ZERO
-from ._lots_piles import Lot
-from ._lots_values import DAY, EPOCH_DAY, FEE, FORM_1099
+from ._lots_piles import Lot, Part
+from ._lots_values import FEE, FORM_1099
 
 MAX_WARNINGS = 1000
 #: Box letters by year band, then by form_1099 value; long-term adds 3.
 _BOX_INDEX = {"basis_reported": 0, "basis_not_reported": 1, "none": 2}
 _ZEROS = ("0.00", "-0.00")
+_LONG = frozenset("DEFJKL")
 
 
 def amount(value: Decimal) -> str:
@@ -34,28 +35,27 @@ def quantity_text(value: Decimal) -> str:
 class Report:
     """What the sweep found: rows of the tax year, income, warnings and totals."""
 
-    def __init__(self, start: int | None, stop: int | None) -> None:
+    def __init__(self, start: datetime | None, stop: datetime | None) -> None:
         self.start = start
         self.stop = stop
         self.disposals: list[dict[str, Any]] = []
         self.incomes: list[dict[str, Any]] = []
         self.warnings: list[dict[str, Any]] = []
         self.dropped = 0
-        self.terms = {"short": [ZERO, ZERO], "long": [ZERO, ZERO]}
-        self.boxes: dict[str, list[Decimal]] = {}
+        self.boxes: dict[str, list[Any]] = {}
         self.income_total = ZERO
         self.removed = ZERO
         self._days: dict[int, tuple[str, tuple[int, int, int]]] = {}
 
     def day(self, day: int) -> tuple[str, tuple[int, int, int]]:
-        """Return the ISO date and (year, month, day) of a day number."""
+        """Return the ISO date of a day ordinal and, to test the term, its first anniversary."""
         known = self._days.get(day)
         if known is None:
-            when = date.fromordinal(day + EPOCH_DAY)
-            known = self._days[day] = (when.isoformat(), (when.year, when.month, when.day))
+            when = date.fromordinal(day)
+            known = self._days[day] = (when.isoformat(), (when.year + 1, when.month, when.day))
         return known
 
-    def in_year(self, key: int) -> bool:
+    def in_year(self, key: datetime) -> bool:
         """Tell whether time ``key`` falls in the tax year asked for (any time when none)."""
         return self.start is None or key >= self.start
 
@@ -66,7 +66,7 @@ class Report:
         else:
             self.dropped += 1
 
-    def income(self, lot: Lot, key: int) -> None:
+    def income(self, lot: Lot, key: datetime) -> None:
         """Record staking or reward income at its value when received."""
         if not self.in_year(key):
             return
@@ -75,49 +75,59 @@ class Report:
                              "quantity": quantity_text(lot.qty), "date": self.day(lot.day)[0],
                              "usd_value": amount(lot.basis)})
 
-    def disposal(self, row: Mapping[str, Any], ident: str, asset: str, wallet: str, key: int,
-                 code: int, quantity: Decimal, proceeds: Decimal, parts: list[Lot],
-                 left: Decimal) -> None:
+    def disposal(self, row: Mapping[str, Any], ident: str, asset: str, wallet: str,
+                 key: datetime, code: int, quantity: Decimal, proceeds: Decimal,
+                 parts: list[Part], left: Decimal) -> None:
         """Add the Form 8949 rows of one disposal: one per lot used, one for any shortfall."""
-        if not self.in_year(key):
+        if self.start is not None and key < self.start:
             return
-        sold, sold_on = self.day(key // DAY)
-        boxes = "GHIJKL" if sold_on[0] >= 2025 else "ABCDEF"
+        sold = self.day(key.toordinal())[0]
+        sold_on = (key.year, key.month, key.day)
+        boxes = "GHIJKL" if key.year >= 2025 else "ABCDEF"
         box = _BOX_INDEX[row.get("form_1099") or "none"]
+        short, long = boxes[box], boxes[box + 3]
         kind = "fee" if code == FEE else "sell"
-        shared = proceeds
-        last = len(parts) - (0 if left else 1)
-        for number, part in enumerate(parts):
-            share = shared if number == last else (proceeds * part.qty / quantity).quantize(
-                CENT, rounding=ROUND_HALF_UP)
-            shared -= share
-            acquired, on = self.day(part.day)
-            long = sold_on > (on[0] + 1, on[1], on[2])
-            self._row(ident, asset, wallet, part.qty, acquired, sold, share, part.basis, long,
-                      boxes[box + 3 if long else box], part.id, kind)
+        rest, last = proceeds, len(parts) - (0 if left else 1)
+        add, days, totals = self.disposals.append, self._days, self.boxes
+        for number, (lot, acquired_on, _seq, qty, basis) in enumerate(parts):
+            if number == last:
+                share = rest
+            else:
+                share = (proceeds * qty / quantity).quantize(CENT, ROUND_HALF_UP)
+                rest -= share
+            acquired, anniversary = days.get(acquired_on) or self.day(acquired_on)
+            is_long = sold_on > anniversary
+            letter = long if is_long else short
+            total = totals.get(letter)
+            if total is None:
+                total = totals[letter] = [ZERO, ZERO, 0]
+            total[0] += share
+            total[1] += basis
+            total[2] += 1
+            gain = share - basis
+            text = str(qty)
+            if "E" in text or (text[-1] == "0" and "." in text):
+                text = quantity_text(qty)
+            add({"id": ident, "asset": asset, "wallet": wallet, "quantity": text,
+                 "acquired": acquired, "disposed": sold,
+                 "proceeds": str(share) if share else "0.00",
+                 "cost_basis": str(basis) if basis else "0.00",
+                 "gain": str(gain) if gain else "0.00", "term": "long" if is_long else "short",
+                 "form_8949_box": letter, "lot": lot, "type": kind})
         if left:
-            self._row(ident, asset, wallet, left, None, sold, shared, ZERO, False, boxes[box],
-                      None, kind)
+            self._shortfall(ident, asset, wallet, left, sold, rest, short, kind)
 
-    def _row(self, ident: str, asset: str, wallet: str, qty: Decimal, acquired: str | None,
-             sold: str, proceeds: Decimal, basis: Decimal, long: bool, box: str,
-             lot: str | None, kind: str) -> None:
-        """Append one disposal row and add it to the totals."""
-        term = self.terms["long" if long else "short"]
-        term[0] += proceeds
-        term[1] += basis
-        totals = self.boxes.get(box)
-        if totals is None:
-            totals = self.boxes[box] = [ZERO, ZERO, ZERO]
-        totals[0] += proceeds
-        totals[1] += basis
-        totals[2] += 1
+    def _shortfall(self, ident: str, asset: str, wallet: str, qty: Decimal, sold: str,
+                   proceeds: Decimal, box: str, kind: str) -> None:
+        """Add the zero-basis row for the part of a disposal that no lot covered."""
+        total = self.boxes.setdefault(box, [ZERO, ZERO, 0])
+        total[0] += proceeds
+        total[2] += 1
         self.disposals.append({
             "id": ident, "asset": asset, "wallet": wallet, "quantity": quantity_text(qty),
-            "acquired": acquired, "disposed": sold, "proceeds": amount(proceeds),
-            "cost_basis": amount(basis), "gain": amount(proceeds - basis),
-            "term": "long" if long else "short", "form_8949_box": box, "lot": lot,
-            "type": kind})
+            "acquired": None, "disposed": sold, "proceeds": amount(proceeds),
+            "cost_basis": "0.00", "gain": amount(proceeds), "term": "short",
+            "form_8949_box": box, "lot": None, "type": kind})
 
     def missing(self, ident: str, asset: str, wallet: str, left: Decimal,
                 elsewhere: Decimal) -> None:
@@ -141,9 +151,9 @@ class Report:
         self.warn("missing_basis", f"Wallet {wallet} had no lots for {quantity_text(left)} "
                   f"{asset} of this transfer; those units move without a cost basis.", ident)
 
-    def unmatched_out(self, ident: str, asset: str, quantity: Decimal, parts: list[Lot]) -> None:
+    def unmatched_out(self, ident: str, asset: str, quantity: Decimal, parts: list[Part]) -> None:
         """Warn that coins left for a wallet not in the ledger; their lots leave the holdings."""
-        self.removed += sum((part.basis for part in parts), ZERO)
+        self.removed += sum((part[4] for part in parts), ZERO)
         self.warn("unmatched_transfer_out", f"No transfer_in matches this transfer_out of "
                   f"{quantity_text(quantity)} {asset}; its lots left the holdings without a "
                   "sale. If it was a sale, a payment, a gift or a theft, record it as such.",
@@ -162,6 +172,16 @@ class Report:
         """Warn that more arrived than the paired transfer_out sent."""
         self.warn("transfer_mismatch", f"{quantity_text(lot.qty)} {lot.asset} more arrived "
                   "than was sent; the extra starts a lot with a cost basis of 0.", lot.id)
+
+    @property
+    def terms(self) -> dict[str, tuple[Decimal, Decimal]]:
+        """Return (proceeds, basis) of short-term and of long-term rows."""
+        sums = {"short": [ZERO, ZERO], "long": [ZERO, ZERO]}
+        for box, (proceeds, basis, _count) in self.boxes.items():
+            term = sums["long" if box in _LONG else "short"]
+            term[0] += proceeds
+            term[1] += basis
+        return {term: (p, b) for term, (p, b) in sums.items()}
 
     def money_totals(self) -> dict[str, dict[str, str]]:
         """Return proceeds, basis and gain for each term."""

@@ -9,12 +9,13 @@ list), whose quantity is at least the quantity received and at most 5% more (the
 from __future__ import annotations
 
 from collections import deque
+from datetime import timedelta
 from decimal import Decimal
 
 from ._lots_input import InvalidTransactions, Ledger
 from ._lots_values import DEFAULT_WALLET, asset_of, number, text
 
-WINDOW = 72 * 3600 * 1_000_000
+WINDOW = timedelta(hours=72)
 TOLERANCE = Decimal("0.95")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,9 +20,6 @@ DEFAULT_WALLET = "default"
 MAX_TEXT = 100
 MAX_ERRORS = 100
 _PLACES = 18
-EPOCH_DAY = date(1970, 1, 1).toordinal()
-_MAX_KEY = (date(2101, 1, 1).toordinal() - EPOCH_DAY) * 86_400_000_000
-DAY = 86_400_000_000
 REQUIRED = "Missing data for required field."
 
 
@@ -55,23 +52,23 @@ def _checked(result: Decimal) -> Decimal | None:
     return None if result.as_tuple().exponent < -_PLACES else result  # type: ignore[operator]
 
 
-def time_key(value: Any) -> int | None:
-    """Return microseconds since 1970 UTC for an ISO 8601 time with a zone (or a bare date)."""
+def time_key(value: Any) -> datetime | None:
+    """Return an ISO 8601 time with a zone (or a bare date) as a UTC datetime in 1970-2100."""
     if type(value) is not str:
         return None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
-    offset = moment.utcoffset()
-    if offset is None:
-        if len(value.strip()) != 10:
+    zone = moment.tzinfo
+    if zone is not UTC:
+        if zone is not None:
+            moment = moment.astimezone(UTC)
+        elif len(value.strip()) == 10:
+            moment = moment.replace(tzinfo=UTC)
+        else:
             return None
-    elif offset:
-        moment = moment - offset
-    key = ((moment.toordinal() - EPOCH_DAY) * 86400 + moment.hour * 3600 + moment.minute * 60
-           + moment.second) * 1_000_000 + moment.microsecond
-    return key if 0 <= key < _MAX_KEY else None
+    return moment if 1970 <= moment.year <= 2100 else None
 
 
 def text(value: Any, default: str | None = None) -> str | None:

@@ -7,7 +7,7 @@ row is far too slow for a million rows; the few top-level fields use a marshmall
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 from decimal import localcontext
 from typing import Any
 
@@ -21,7 +21,6 @@ from ._lots_match import Matcher
 from ._lots_report import Report, amount
 from ._lots_summary import explanation, holdings, more_warnings, schedule_d, worksheet
 from ._lots_transfers import pair_transfers
-from ._lots_values import DAY, EPOCH_DAY
 
 __all__ = ["CALCULATOR", "form_8949_csv"]
 
@@ -45,9 +44,9 @@ class LotsRequest(Schema):
     transactions = Transactions(required=True)
 
 
-def _year_key(year: int) -> int:
-    """Return the time key of 1 January of ``year``, 00:00 UTC."""
-    return (date(year, 1, 1).toordinal() - EPOCH_DAY) * DAY
+def _year_key(year: int) -> datetime:
+    """Return 1 January of ``year``, 00:00 UTC."""
+    return datetime(year, 1, 1, tzinfo=UTC)
 
 
 def compute(loaded: dict[str, Any]) -> dict[str, Any]:
