@@ -25,7 +25,7 @@ from fpdf import FPDF  # noqa: E402 - after the path is set
 
 from service import letters  # noqa: E402
 from service.calculators import run  # noqa: E402
-from service.letters._pdf import FONT_DIR  # noqa: E402
+from service.letters._fonts import FONT_DIR  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "golden" / "letters"
 TODAY = date(2025, 7, 10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from io import BytesIO
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -35,10 +36,10 @@ def _runs(paragraph: Paragraph, text: str, *, bold: bool = False, size: float | 
                 run.font.color.rgb = _GREY
 
 
-def _paragraph(doc: DocumentObject, block: Block) -> Paragraph:
-    """Add one block as a paragraph in its style."""
+def _paragraph(doc: DocumentObject, block: Block, bullet: Any) -> Paragraph:
+    """Add one block as a paragraph in its style (``bullet``: the list style, looked up once)."""
     if block.kind == "item":
-        paragraph = doc.add_paragraph(style="List Bullet")
+        paragraph = doc.add_paragraph(style=bullet)
         _runs(paragraph, block.text)
         return paragraph
     paragraph = doc.add_paragraph()
@@ -83,7 +84,8 @@ def _document(title: str, today: date) -> DocumentObject:
 def render_docx(blocks: Sequence[Block], title: str, today: date) -> bytes:
     """Return the letter as a Word document the person can edit."""
     doc = _document(title, today)
-    paragraphs = [_paragraph(doc, block) for block in blocks]
+    bullet = doc.styles["List Bullet"]
+    paragraphs = [_paragraph(doc, block, bullet) for block in blocks]
     for index, paragraph in enumerate(paragraphs):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         close = following is not None and tight(blocks[index], following)

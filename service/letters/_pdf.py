@@ -2,45 +2,27 @@
 
 from __future__ import annotations
 
-import copy
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
-from functools import cache
-from importlib.util import find_spec
-from io import BytesIO
-from pathlib import Path
 
-from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.bidi import BidiParagraph
 from fpdf.enums import TextDirection, XPos, YPos
-from fpdf.fonts import SubsetMap, TTFFont
 
+from ._fonts import FAMILY, SHAPING, coverage, install_fonts
 from ._markup import Block, plain, tight
+from ._wrap import wrap
 
-__all__ = ["FONT_DIR", "pdf_text", "render_pdf"]
+__all__ = ["LetterPDF", "pdf_text", "render_pdf"]
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FAMILY = "DejaVu"
-_FONTS = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 _SIZE, _LINE = 10.5, 4.9  # points, millimetres
 _GAP = 2.6
 _LABEL_WIDTH = 50.0
 _GREY = (85, 85, 85)
 _RTL = frozenset({"R", "AL"})
-#: With uharfbuzz installed fpdf2 shapes Arabic and orders right-to-left runs itself.
-SHAPING = find_spec("uharfbuzz") is not None
-
-
-@cache
-def _coverage() -> frozenset[int]:
-    """Return the code points both bundled fonts can draw."""
-    maps = []
-    for name in _FONTS.values():
-        with TTFont(FONT_DIR / name, lazy=True) as font:
-            maps.append(set(font.getBestCmap()))
-    return frozenset.intersection(*map(frozenset, maps))
+#: What the renderer itself writes besides the letter's text.
+_OWN_TEXT = "•_ (write by hand): Page 0123456789 of"
 
 
 def _drawable(char: str, covered: frozenset[int]) -> str:
@@ -48,6 +30,13 @@ def _drawable(char: str, covered: frozenset[int]) -> str:
     if char == "\n" or ord(char) in covered:
         return char
     return "" if unicodedata.category(char) in ("Mn", "Me", "Cf") else "\ufffd"
+
+
+def _drawn(text: str) -> set[int]:
+    """Return the code points the PDF will draw for ``text``."""
+    covered = coverage()
+    composed = unicodedata.normalize("NFC", text)
+    return {ord(shown) for char in set(composed) - {"\n"} if (shown := _drawable(char, covered))}
 
 
 def _visual(line: str) -> str:
@@ -58,52 +47,18 @@ def _visual(line: str) -> str:
 
 
 def pdf_text(text: str) -> str:
-    """Return text the PDF font can draw: composed, uncovered signs replaced, RTL ordered."""
-    covered = _coverage()
+    """Return text the PDF font can draw: composed, uncovered signs replaced."""
+    covered = coverage()
     composed = unicodedata.normalize("NFC", text)
-    safe = "".join(_drawable(char, covered) for char in composed)
-    return "\n".join(_visual(line) for line in safe.split("\n"))
-
-
-@cache
-def _prototypes() -> dict[str, tuple[TTFFont, bytes]]:
-    """Return each font parsed once (metrics and character map) with its file's bytes."""
-    pdf = FPDF()
-    for style, name in _FONTS.items():
-        pdf.add_font(FAMILY, style, FONT_DIR / name)
-    files = {f"{FAMILY.lower()}{style}": (FONT_DIR / name).read_bytes()
-             for style, name in _FONTS.items()}
-    return {key: (font, files[key]) for key, font in pdf.fonts.items()}
-
-
-def _install_fonts(pdf: FPDF) -> None:
-    """Give ``pdf`` the bundled fonts without parsing them again.
-
-    fpdf2 parses a TrueType font in ``add_font`` and subsets it in place when writing, so
-    each document needs its own font object. This copies the parsed metrics of a prototype
-    (read-only) and opens a lazily loaded copy of the font for the subset: about half the
-    time of ``add_font`` per document. Should fpdf2's font object change shape, it falls back
-    to ``add_font``.
-    """
-    try:
-        for key, (prototype, data) in _prototypes().items():
-            font = copy.copy(prototype)
-            font.ttfont = TTFont(BytesIO(data), lazy=True)
-            font.subset = SubsetMap(font)
-            font.missing_glyphs = []
-            pdf.fonts[key] = font
-    except (AttributeError, TypeError):  # pragma: no cover - only with another fpdf2
-        pdf.fonts.clear()
-        for style, name in _FONTS.items():
-            pdf.add_font(FAMILY, style, FONT_DIR / name)
+    return "".join(_drawable(char, covered) for char in composed)
 
 
 class LetterPDF(FPDF):
     """A US Letter page with the bundled font and a page number at the foot."""
 
-    def __init__(self, title: str, today: date) -> None:
+    def __init__(self, title: str, today: date, text: str = "") -> None:
         super().__init__(orientation="portrait", unit="mm", format="letter")
-        _install_fonts(self)
+        install_fonts(self, _drawn(title + text + _OWN_TEXT))
         if SHAPING:
             self.set_text_shaping(True)
         self.set_margins(25, 20, 25)
@@ -122,23 +77,36 @@ class LetterPDF(FPDF):
         self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="C")
         self.set_text_color(0)
 
+    def lines(self, lines: list[str], indent: float = 0.0) -> None:
+        """Write lines already broken to fit, each from the left margin plus ``indent``."""
+        for line in lines:
+            self.set_x(self.l_margin + indent)
+            self.cell(self.epw - indent, self.font_size_pt * _LINE / _SIZE, _visual(line),
+                      new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
     def paragraph(self, text: str, *, size: float = _SIZE, style: str = "",
                   indent: float = 0.0) -> None:
         """Write wrapped text from the left margin plus ``indent``."""
         self.set_font(FAMILY, style, size)
-        self.set_x(self.l_margin + indent)
-        self.multi_cell(self.epw - indent, _LINE * size / _SIZE, pdf_text(text), align="L",
-                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.lines(wrap(self.get_string_width, pdf_text(text), self.epw - indent), indent)
         self.set_font(FAMILY, "", _SIZE)
 
     def labelled(self, label: str, value: str) -> None:
         """Write a bold label and its value, flowing onto the next lines when long."""
+        self.set_font(FAMILY, "B", _SIZE)
+        label = pdf_text(label) + ": "
+        width = self.get_string_width(label)
+        self.set_font(FAMILY, "", _SIZE)
+        first, *rest = wrap(self.get_string_width, pdf_text(value), self.epw,
+                            first=self.epw - width)
+        if self.will_page_break(_LINE):
+            self.add_page()
         self.set_x(self.l_margin)
         self.set_font(FAMILY, "B", _SIZE)
-        self.write(_LINE, pdf_text(label) + ": ")
+        self.cell(width, _LINE, _visual(label))
         self.set_font(FAMILY, "", _SIZE)
-        self.write(_LINE, pdf_text(value))
-        self.ln(_LINE)
+        self.cell(self.epw - width, _LINE, _visual(first), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.lines(rest)
 
 
 def _item(pdf: LetterPDF, block: Block) -> None:
@@ -183,7 +151,8 @@ def _block(pdf: LetterPDF, block: Block) -> None:
 
 def render_pdf(blocks: Sequence[Block], title: str, today: date) -> bytes:
     """Return the letter as a PDF document."""
-    pdf = LetterPDF(title, today)
+    text = "".join(block.label + block.text for block in blocks)
+    pdf = LetterPDF(title, today, plain(text))
     previous: Block | None = None
     for block in blocks:
         if previous is not None and not tight(previous, block):
