@@ -114,21 +114,31 @@ class Conversations:
     def revisit(self, access: Access, state: str) -> dict[str, Any]:
         """Move to an answered step to change it, keeping every answer; return that step.
 
-        Earlier steps are reached by going back; later ones by replaying the kept answers,
-        stopping early at a step whose kept answers no longer pass.
+        Earlier steps are reached by going back; later ones, when every step before them is
+        answered, by replaying the kept answers (stopping early at a step whose kept answers no
+        longer pass). Any other state raises Conflict.
         """
         engine, conv = self.load(access)
         read = conv.version
         if state in conv.history:
             while conv.state != state:
                 engine.back(conv)
-        elif state in engine.path(conv):
+        elif self._answered_up_to(engine, conv, state):
             self._replay(engine, conv, access, state)
         else:
             raise Conflict()
         if conv.version != read:
             self.store.save(conv, access, read)
         return engine.step(conv)
+
+    @staticmethod
+    def _answered_up_to(engine: Engine, conv: Conversation, state: str) -> bool:
+        """Return whether ``state`` lies ahead on the path with every step before it answered."""
+        route = engine.path(conv)
+        if state not in route or conv.state not in route:
+            return False
+        between = route[route.index(conv.state):route.index(state)]
+        return bool(between) and all(s in conv.answers for s in between)
 
     def _replay(self, engine: Engine, conv: Conversation, access: Access, state: str) -> None:
         """Answer each step up to ``state`` again with its kept answers."""

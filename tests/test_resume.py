@@ -171,3 +171,7 @@ def test_revisit_refuses_a_step_off_the_path(app: Flask) -> None:
         service.revisit(access, "error_claim")
     with pytest.raises(Conflict):
         service.revisit(access, "no_such_state")
+    service.revisit(access, "welcome")
+    with pytest.raises(Conflict):
+        service.revisit(access, "positions")
+    assert service.step(access)["state"] == "welcome"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
     current_app,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -16,17 +21,25 @@ from flask import (
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
+from markupsafe import Markup
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
-from ..conversations import Conversations
-from ..engine import Conflict, Finished
+from .. import charts
+from ..calculators._common import dollars
+from ..conversations import Conversations, UnknownFlow
+from ..engine import Conflict, Finished, mermaid, svg
 from ..store import Access, NotFound, Stale, Unauthorized, Undecryptable
+from ..store.resume import BadCode
 from .auth import check_id
 from .errors import ApiError
 
 bp = Blueprint("chat", __name__, static_folder="static", static_url_path="/assets")
 COOKIE = "bearings_token"
+#: Form names of the step being answered; a leading _ never clashes with a flow's field names.
+STATE, VERSION = "_state", "_version"
+NOT_OPEN = ("This conversation is not open in this browser. Use your resume link or code to "
+            "open it here.")
 
 
 @bp.record_once
@@ -34,6 +47,13 @@ def _share_secret(state: BlueprintSetupState) -> None:
     """Give the conversation service the app's secret key (resume codes are keyed by it)."""
     service: Conversations = state.app.extensions["bearings"]
     service.secret_key = service.secret_key or str(state.app.config["SECRET_KEY"])
+
+
+@bp.before_request
+def _same_site_posts_only() -> None:
+    """Refuse form posts another site makes a browser send (Fetch Metadata)."""
+    if request.method == "POST" and request.headers.get("Sec-Fetch-Site") == "cross-site":
+        raise ApiError(403, "This form can only be sent from Bearings itself.")
 
 
 def _service() -> Conversations:
@@ -44,9 +64,19 @@ def _service() -> Conversations:
 def _access(conversation_id: str) -> Access:
     token = request.cookies.get(COOKIE, "")
     if not token:
-        raise ApiError(401, "This conversation is not open in this browser. Use your resume "
-                            "link or code to open it here.")
+        raise ApiError(401, NOT_OPEN)
     return Access(check_id(conversation_id), token)
+
+
+@contextmanager
+def _opened() -> Iterator[None]:
+    """Turn a missing or unopenable conversation into a readable page."""
+    try:
+        yield
+    except NotFound:
+        raise ApiError(404, "No conversation with that id. It may have been deleted.") from None
+    except (Unauthorized, Undecryptable):
+        raise ApiError(401, NOT_OPEN) from None
 
 
 def _with_cookie(response: BaseResponse, conversation_id: str, token: str) -> BaseResponse:
@@ -55,29 +85,121 @@ def _with_cookie(response: BaseResponse, conversation_id: str, token: str) -> Ba
     return response
 
 
+def _to_step(conversation_id: str) -> BaseResponse:
+    return redirect(url_for("chat.show", conversation_id=conversation_id), 303)
+
+
+def _money(text: str) -> str:
+    """Forgive a dollar sign, spaces and thousands separators in an amount."""
+    return text.replace("$", "").replace(" ", "").replace(",", "")
+
+
 def _form_answers(step: dict[str, Any]) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for spec in step["fields"]:
-        name = spec["name"]
-        if spec["type"] == "multichoice":
+        name, kind = spec["name"], spec["type"]
+        if kind == "multichoice":
             answers[name] = request.form.getlist(name)
-        elif spec["type"] == "acknowledge":
+        elif kind == "acknowledge":
             answers[name] = True if request.form.get(name) else None
-        elif spec["type"] == "file":
-            answers[name] = request.form.get(name, "")
+        elif kind in ("money", "decimal"):
+            answers[name] = _money(request.form.get(name, ""))
         else:
             answers[name] = request.form.get(name, "")
     return answers
 
 
-def _page(step: dict[str, Any], errors: dict[str, Any] | None = None,
-          values: dict[str, Any] | None = None, status: int = 200) -> Response:
-    html = render_template("web/step.html", step=step, errors=errors or {},
-                           values=values or {f["name"]: f.get("value") for f in step["fields"]})
-    response = make_response(html, status)
+def _page(template: str, status: int = 200, **context: Any) -> Response:
+    response = make_response(render_template(template, **context), status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
+
+# -- what the pages show ---------------------------------------------------------------------
+
+@bp.app_template_filter("dollars")
+def _dollars(amount: Any) -> str:
+    """Format a decimal string as dollars for people: $17,000."""
+    try:
+        return dollars(Decimal(str(amount)))
+    except InvalidOperation:
+        return str(amount)
+
+
+@bp.app_template_filter("people_date")
+def _people_date(value: Any) -> str:
+    """Spell a date out (July 3, 2025); a UTC time gets its hour too."""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    try:
+        day = date.fromisoformat(text[:10])
+    except ValueError:
+        return text
+    clock = f", {text[11:16]} UTC" if len(text) > 10 else ""
+    return f"{day:%B} {day.day}, {day.year}{clock}"
+
+
+def _shown(spec: dict[str, Any] | None, value: Any) -> str:
+    """Return an answer as a person reads it: choice labels, dollars, spelled-out dates."""
+    kind = spec["type"] if spec else "text"
+    labels = {c["value"]: c["label"] for c in (spec or {}).get("choices", [])}
+    if kind == "multichoice":
+        return ", ".join(labels.get(v, str(v)) for v in value) or "None chosen"
+    if kind == "choice":
+        return labels.get(value, str(value))
+    if kind in ("boolean", "acknowledge"):
+        return ("Confirmed" if kind == "acknowledge" else "Yes") if value else "No"
+    try:
+        if kind == "money":
+            return dollars(Decimal(value))
+        if kind in ("date", "datetime"):
+            return _people_date(value)
+    except (InvalidOperation, ValueError, TypeError):
+        pass
+    return str(value)
+
+
+def answers_shown(service: Conversations, access: Access, flow: str) -> list[dict[str, Any]]:
+    """Return the review entries with each answer as people read it."""
+    states = service.engine(flow).flow.states
+    entries = service.review(access)
+    for entry in entries:
+        specs = {f.name: f.describe() for f in states[entry["state"]].fields}
+        for item in entry["answers"]:
+            item["shown"] = _shown(specs.get(item["name"]), item["value"])
+    return entries
+
+
+def _previous(entries: list[dict[str, Any]], state: str) -> dict[str, Any] | None:
+    """Return the answered step just before ``state`` (the last exchange in the log)."""
+    names = [e["state"] for e in entries]
+    before = entries[:names.index(state)] if state in names else entries
+    return before[-1] if before else None
+
+
+def figures(step: dict[str, Any]) -> dict[str, Any]:
+    """Return the pictures and deadlines the step's results allow."""
+    results = step.get("results") or {}
+    loss = results.get("capital-loss") or {}
+    return {
+        "carryover": charts.carryover_chart(loss.get("projection") or [],
+                                            years_to_use_up=loss.get("years_to_use_up")),
+        "capital_loss": loss or None,
+        "loss": charts.loss_chart(results["loss-summary"]) if "loss-summary" in results else None,
+        "deadlines": (results.get("deadlines") or {}).get("deadlines") or [],
+    }
+
+
+def _step_page(access: Access, step: dict[str, Any], errors: dict[str, Any] | None = None,
+               values: dict[str, Any] | None = None, status: int = 200) -> Response:
+    entries = answers_shown(_service(), access, step["flow"])
+    values = values if values is not None else {f["name"]: f.get("value") for f in step["fields"]}
+    labels = {f["name"]: f["label"] for f in step["fields"]}
+    return _page("web/step.html", status, step=step, errors=errors or {}, values=values,
+                 labels=labels, previous=_previous(entries, step["state"]),
+                 figures=figures(step))
+
+
+# -- the conversation ------------------------------------------------------------------------
 
 @bp.get("/")
 def index() -> str:
@@ -89,20 +211,15 @@ def index() -> str:
 def start() -> BaseResponse:
     """Start a conversation and keep its token in a cookie for this conversation only."""
     conv, token = _service().start(request.form.get("flow") or None)
-    return _with_cookie(redirect(url_for("chat.show", conversation_id=conv.id), 303),
-                        conv.id, token)
+    return _with_cookie(_to_step(conv.id), conv.id, token)
 
 
 @bp.get("/c/<conversation_id>")
 def show(conversation_id: str) -> Response:
     """Show the current step."""
     access = _access(conversation_id)
-    try:
-        return _page(_service().step(access))
-    except NotFound:
-        raise ApiError(404, "No conversation with that id.") from None
-    except (Unauthorized, Undecryptable):
-        raise ApiError(401, "This conversation is not open in this browser.") from None
+    with _opened():
+        return _step_page(access, _service().step(access))
 
 
 @bp.post("/c/<conversation_id>")
@@ -110,31 +227,163 @@ def answer(conversation_id: str) -> BaseResponse:
     """Take the form's answers; show the errors beside their fields, or move on."""
     access = _access(conversation_id)
     service = _service()
-    try:
+    with _opened():
         step = service.step(access)
         answers = _form_answers(step)
-        version = request.form.get("version", type=int)
-        service.answer(access, request.form.get("state", ""), version, answers)
-    except ValidationError as exc:
-        return _page(step, exc.normalized_messages(), answers, status=422)
-    except (Conflict, Stale, Finished):
-        pass
-    except NotFound:
-        raise ApiError(404, "No conversation with that id.") from None
-    except (Unauthorized, Undecryptable):
-        raise ApiError(401, "This conversation is not open in this browser.") from None
-    return redirect(url_for("chat.show", conversation_id=conversation_id), 303)
+        try:
+            service.answer(access, request.form.get(STATE, ""),
+                           request.form.get(VERSION, type=int), answers)
+        except ValidationError as exc:
+            return _step_page(access, step, exc.normalized_messages(), answers, status=422)
+        except (Conflict, Stale, Finished):
+            pass
+    return _to_step(conversation_id)
 
 
 @bp.post("/c/<conversation_id>/back")
 def back(conversation_id: str) -> BaseResponse:
     """Go back one step."""
     access = _access(conversation_id)
-    try:
+    with _opened():
         _service().back(access)
-    except (NotFound, Unauthorized, Undecryptable):
-        raise ApiError(404, "No conversation with that id.") from None
-    return redirect(url_for("chat.show", conversation_id=conversation_id), 303)
+    return _to_step(conversation_id)
+
+
+@bp.get("/c/<conversation_id>/review")
+def review(conversation_id: str) -> Response:
+    """Show every answer so far, each with a button to change it."""
+    access = _access(conversation_id)
+    with _opened():
+        step = _service().step(access)
+        entries = answers_shown(_service(), access, step["flow"])
+    return _page("web/review.html", step=step, entries=entries)
+
+
+@bp.post("/c/<conversation_id>/edit")
+def edit(conversation_id: str) -> BaseResponse:
+    """Go to an answered step to change it; every other answer is kept."""
+    access = _access(conversation_id)
+    with _opened():
+        try:
+            _service().revisit(access, request.form.get(STATE, ""))
+        except (Conflict, Stale):
+            pass
+    return _to_step(conversation_id)
+
+
+@bp.get("/c/<conversation_id>/plan")
+def plan(conversation_id: str) -> Response:
+    """Show the recovery plan so far, laid out for printing."""
+    access = _access(conversation_id)
+    with _opened():
+        step = _service().step(access)
+        entries = answers_shown(_service(), access, step["flow"])
+    return _page("web/plan.html", step=step, entries=entries, figures=figures(step),
+                 today=date.today())
+
+
+@bp.get("/c/<conversation_id>/export")
+def export(conversation_id: str) -> Response:
+    """Download everything stored about the conversation, as JSON."""
+    access = _access(conversation_id)
+    with _opened():
+        response = jsonify(_service().export(access))
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="bearings-{conversation_id}.json"')
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/c/<conversation_id>/documents/<document>.<fmt>")
+def document(conversation_id: str, document: str, fmt: str) -> Response:
+    """Download one of the conversation's letters as pdf, docx, txt or html."""
+    access = _access(conversation_id)
+    fetch = getattr(_service(), "document", None)
+    if fetch is None:
+        raise ApiError(404, "This server does not offer letter downloads yet.")
+    with _opened():
+        try:
+            rendered = fetch(access, document, fmt)
+        except LookupError:
+            raise ApiError(404, "No such document in this conversation.") from None
+    response = Response(rendered.content, mimetype=rendered.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# -- save, resume and delete -----------------------------------------------------------------
+
+@bp.route("/c/<conversation_id>/save", methods=["GET", "POST"])
+def save(conversation_id: str) -> Response:
+    """Explain saving; on POST make a resume code and show it with its link, once."""
+    access = _access(conversation_id)
+    with _opened():
+        step = _service().step(access)
+        code = _service().make_resume_code(access) if request.method == "POST" else None
+    link = url_for("chat.resume_link", code=code, _external=True) if code else None
+    return _page("web/save.html", step=step, code=code, link=link)
+
+
+@bp.get("/resume")
+@bp.get("/r/<code>")
+def resume_link(code: str = "") -> Response:
+    """Show the form that opens a conversation from its resume code."""
+    return _page("web/resume.html", code=code or request.args.get("code", ""), error=None)
+
+
+@bp.post("/resume")
+def resume() -> BaseResponse:
+    """Open the conversation a resume code belongs to, in this browser."""
+    code = request.form.get("code", "")
+    try:
+        access = _service().resume(code)
+    except (BadCode, NotFound) as exc:
+        error = str(exc) if isinstance(exc, BadCode) else (
+            "No conversation has that code. Check it, or make a new one on the device "
+            "where you started.")
+        return _page("web/resume.html", 422 if isinstance(exc, BadCode) else 404,
+                     code=code, error=error)
+    return _with_cookie(_to_step(access.id), access.id, access.token)
+
+
+@bp.route("/c/<conversation_id>/delete", methods=["GET", "POST"])
+def delete(conversation_id: str) -> BaseResponse:
+    """Ask for confirmation; on POST with it, erase every trace of the conversation."""
+    access = _access(conversation_id)
+    with _opened():
+        step = _service().step(access)
+        if request.method == "GET" or request.form.get("confirm") != "yes":
+            missing = request.method == "POST"
+            return _page("web/delete.html", 422 if missing else 200, step=step, missing=missing)
+        _service().delete(access)
+    response = _page("web/deleted.html")
+    response.delete_cookie(COOKIE, path=f"/c/{conversation_id}")
+    return response
+
+
+# -- the flow map for operators --------------------------------------------------------------
+
+@bp.get("/flows/<flow_id>")
+def flow_map(flow_id: str) -> Response:
+    """Show a flow's state diagram with its mermaid source."""
+    try:
+        flow = _service().engine(flow_id).flow
+    except UnknownFlow:
+        raise ApiError(404, f"No flow called {flow_id!r}.") from None
+    return _page("web/flow.html", flow=flow, picture=Markup(svg(flow)), source=mermaid(flow))
+
+
+@bp.get("/flows/<flow_id>.svg")
+def flow_svg(flow_id: str) -> Response:
+    """Download a flow's state diagram as SVG."""
+    try:
+        flow = _service().engine(flow_id).flow
+    except UnknownFlow:
+        raise ApiError(404, f"No flow called {flow_id!r}.") from None
+    response = Response(svg(flow), mimetype="image/svg+xml")
+    response.headers["Content-Disposition"] = f'attachment; filename="{flow.id}.svg"'
+    return response
 
 
 @bp.get("/favicon.ico")

@@ -1,0 +1,160 @@
+"""The embeddable widget's server side: loader, iframe page, origin checks and its API."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.web.widget import text_on
+
+HOST = "https://help.example.org"
+
+
+@pytest.fixture
+def widget_app(make_app: Any) -> Flask:
+    """Return an app that lets one host origin embed the widget."""
+    application: Flask = make_app(ALLOWED_ORIGINS=[HOST, "http://127.0.0.2:8001"])
+    return application
+
+
+@pytest.fixture
+def web(widget_app: Flask) -> FlaskClient:
+    """Return a client of that app."""
+    return widget_app.test_client()
+
+
+def started(web: FlaskClient) -> tuple[str, dict[str, str]]:
+    """Start a conversation through the JSON API; return its id and auth header."""
+    body = web.post("/api/v1/conversations", json={}).get_json()
+    return body["id"], {"Authorization": f"Bearer {body['token']}"}
+
+
+def answer(web: FlaskClient, cid: str, auth: dict[str, str], **answers: Any) -> Any:
+    """Answer the current step through the JSON API."""
+    step = web.get(f"/api/v1/conversations/{cid}", headers=auth).get_json()
+    response = web.post(f"/api/v1/conversations/{cid}/answers", headers=auth, json={
+        "state": step["state"], "version": step["version"], "answers": answers})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_the_loader_is_plain_javascript_any_page_may_load(web: FlaskClient) -> None:
+    with web.get("/embed.js") as response:
+        assert response.status_code == 200 and response.mimetype == "text/javascript"
+        assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+        source = response.get_data(as_text=True)
+    for needle in ("window.Bearings", "postMessage(message, base)", "event.origin !== base",
+                   "localStorage", "/widget/config", '"ready"', '"step"', '"document"',
+                   '"complete"', "data.position", "max-width: 600px"):
+        assert needle in source
+
+
+def test_the_widget_may_be_framed_only_by_allowed_origins(web: FlaskClient) -> None:
+    response = web.get("/widget", query_string={"origin": HOST, "flow": "crypto-loss-recovery"})
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    assert f"frame-ancestors 'self' {HOST} http://127.0.0.2:8001" in policy
+    assert "unsafe-inline" not in policy
+    settings = re.search(r'<script type="application/json" id="bearings-settings">(.*?)</script>',
+                         response.text)
+    assert settings and json.loads(settings.group(1))["origin"] == HOST
+    assert "X-Frame-Options" not in response.headers
+
+
+def test_chat_pages_still_refuse_framing(web: FlaskClient) -> None:
+    assert "frame-ancestors 'none'" in web.get("/").headers["Content-Security-Policy"]
+
+
+def test_a_host_not_on_the_list_gets_no_widget(web: FlaskClient) -> None:
+    response = web.get("/widget", query_string={"origin": "https://evil.example"})
+    assert response.status_code == 403
+    assert "https://evil.example" in response.text and "BEARINGS_ALLOWED_ORIGINS" in response.text
+    assert "bearings-settings" not in response.text
+
+
+def test_the_config_tells_a_host_page_whether_it_may_show_the_widget(web: FlaskClient) -> None:
+    allowed = web.get("/widget/config", headers={"Origin": HOST})
+    assert allowed.get_json() == {"origin": HOST, "allowed": True, "message": None}
+    assert allowed.headers["Access-Control-Allow-Origin"] == HOST
+    refused = web.get("/widget/config", headers={"Origin": "https://evil.example"})
+    body = refused.get_json()
+    assert body["allowed"] is False and refused.headers["Access-Control-Allow-Origin"] == "*"
+    assert body["message"].startswith("Bearings: the widget is not shown on https://evil.example")
+    assert "BEARINGS_ALLOWED_ORIGINS" in body["message"]
+
+
+def test_theming_is_checked_before_it_reaches_the_page(web: FlaskClient) -> None:
+    themed = web.get("/widget", query_string={"origin": HOST, "color": "#7a3e9d",
+                                              "title": "<b>Help</b> after a loss"}).text
+    assert "--brand: #7a3e9d; --brand-text: #ffffff;" in themed
+    assert "&lt;b&gt;Help&lt;/b&gt; after a loss" in themed and "<b>Help" not in themed
+    hostile = web.get("/widget", query_string={"origin": HOST,
+                                               "color": "red;}body{display:none"}).text
+    assert "--brand: #1f5f8b;" in hostile and "display:none" not in hostile
+
+
+@pytest.mark.parametrize(("colour", "text"), [
+    ("#1f5f8b", "#ffffff"), ("#7a3e9d", "#ffffff"), ("#ffd54f", "#000000"),
+    ("#ffffff", "#000000"), ("#000000", "#ffffff")])
+def test_text_on_the_brand_colour_stays_readable(colour: str, text: str) -> None:
+    assert text_on(colour) == text
+
+
+def test_a_resume_code_made_in_the_widget_opens_it_anywhere(web: FlaskClient) -> None:
+    cid, auth = started(web)
+    assert web.post(f"/widget/api/conversations/{cid}/resume-code").status_code == 401
+    code = web.post(f"/widget/api/conversations/{cid}/resume-code", headers=auth).get_json()
+    opened = web.post("/widget/api/resume", json={"code": code["code"].lower()}).get_json()
+    assert opened == {"id": cid, "token": auth["Authorization"].split()[1]}
+
+
+@pytest.mark.parametrize(("body", "status", "key"), [
+    ({"code": "nonsense"}, 422, "errors"), ({"code": "0000-0000-00"}, 404, "message"),
+    ({}, 422, "errors"), ([], 400, "message")])
+def test_a_bad_resume_request_is_answered_in_json(web: FlaskClient, body: Any, status: int,
+                                                  key: str) -> None:
+    response = web.post("/widget/api/resume", json=body)
+    assert response.status_code == status and key in response.get_json()
+
+
+def test_revisit_review_and_figures(web: FlaskClient) -> None:
+    cid, auth = started(web)
+    base = f"/widget/api/conversations/{cid}"
+    answer(web, cid, auth, situation="partner", funding=["heloc"])
+    answer(web, cid, auth, secured_steps=["logout"])
+    review = web.get(base + "/review", headers=auth).get_json()["steps"]
+    assert review[0]["answers"][0]["shown"] == (
+        "A partner or family member traded without my agreement")
+    assert review[1]["answers"][0]["shown"] == "Logged out of the exchange on every device"
+    assert web.get(base + "/figures", headers=auth).get_json() == {
+        "carryover": None, "loss": None, "deadlines": []}
+    step = web.post(base + "/revisit", headers=auth, json={"state": "welcome"}).get_json()
+    assert step["state"] == "welcome" and step["fields"][1]["value"] == ["heloc"]
+    stale = web.post(base + "/revisit", headers=auth, json={"state": "legal"})
+    assert stale.status_code == 409 and stale.get_json()["current"]["state"] == "welcome"
+
+
+def test_figures_are_svg_once_the_tax_step_is_answered(web: FlaskClient) -> None:
+    cid, auth = started(web)
+    for answers in ({"situation": "bad_trade", "funding": ["savings"]}, {}, {},
+                    {"positions_status": "closed"}, {"exchange_name": "Example"},
+                    {"funds_withdrawn": False}, {"shared_finances": False},
+                    {"tax_year": 2025, "filing_status": "single", "short_term": "-20000.00"}):
+        answer(web, cid, auth, **answers)
+    figures = web.get(f"/widget/api/conversations/{cid}/figures", headers=auth).get_json()
+    assert figures["carryover"].startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert "Loss carried forward" in figures["carryover"] and figures["loss"] is None
+
+
+def test_the_widget_api_needs_the_token(web: FlaskClient) -> None:
+    cid, auth = started(web)
+    for path in ("/review", "/figures"):
+        assert web.get(f"/widget/api/conversations/{cid}{path}").status_code == 401
+        wrong = {"Authorization": "Bearer " + "x" * 43}
+        assert web.get(f"/widget/api/conversations/{cid}{path}", headers=wrong
+                       ).status_code == 401
