@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from marshmallow import ValidationError
 from pypdf import PdfReader
 
@@ -482,3 +484,32 @@ def test_emoji_and_rtl_still_draw_the_rest_in_pdf() -> None:
     data = {**fixture("reg-e-error-notice"), "full_name": "Dana 💸 Levi לוי"}
     text = text_of(letters.render("reg-e-error-notice", data, "pdf").content, "pdf")
     assert "Dana" in text and "Levi" in text and "\ufffd" in text
+
+
+def test_cpa_intake_cites_the_theft_loss_advice_for_a_scam() -> None:
+    data = {**fixture("cpa-intake"), "loss_kind": "scam", "profit_motive": True,
+            "recovery_prospect": "none"}
+    text = " ".join(letters.render("cpa-intake", data, "txt", today=TODAY)
+                    .content.decode().split())
+    assert "Chief Counsel Advice 202511015" in text and "Form 4684" in text
+    assert "Entered to make a profit: yes" in text
+    assert "Chance of getting money back: No reasonable prospect" in text
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30)
+    | st.decimals(allow_nan=False, allow_infinity=False, places=2),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                max_size=3),
+    max_leaves=6)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(type_id=st.sampled_from(TYPES), field=st.sampled_from(sorted(VOCABULARY)),
+       value=JSON_VALUES)
+def test_any_answer_renders_or_is_refused_by_name(type_id: str, field: str, value: Any) -> None:
+    data = {**fixture(type_id), field: value}
+    try:
+        letters.render(type_id, data, "txt", today=TODAY)
+    except ValidationError as exc:
+        assert set(exc.messages) <= set(letters.get(type_id).names)
