@@ -52,23 +52,25 @@ def validate(rows: Any) -> Ledger:
     keys, transfers = ledger.keys, ledger.transfers
     for index, row in enumerate(rows):
         key = _fast(row)
-        if key is None:
+        if key is not None:
+            keys.append(key)
+            ident = row.get("id")
+        else:
             problems = check_row(row)
             if problems:
                 if len(errors) < MAX_ERRORS:
                     errors[index] = problems
                 keys.append(None)  # type: ignore[arg-type]
                 continue
-            key = time_key(row["time"])
-        keys.append(key)  # type: ignore[arg-type]
-        code = TYPES[row["type"]]
-        if code == TRANSFER_IN or code == TRANSFER_OUT:
-            transfers.append(index)
-        elif "lots" in row:
-            ledger.names_lots = True
-        if "id" in row:
-            ident = text(row["id"])
-            earlier = seen.setdefault(ident, index)  # type: ignore[arg-type]
+            keys.append(time_key(row["time"]))  # type: ignore[arg-type]
+            code = TYPES[row["type"]]
+            if code == TRANSFER_IN or code == TRANSFER_OUT:
+                transfers.append(index)
+            elif "lots" in row:
+                ledger.names_lots = True
+            ident = text(row["id"]) if "id" in row else None
+        if ident is not None:
+            earlier = seen.setdefault(ident, index)
             if earlier != index and len(errors) < MAX_ERRORS:
                 errors.setdefault(index, {})["id"] = [
                     f"This id is already used by transaction {earlier}."]
