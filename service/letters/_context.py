@@ -60,10 +60,9 @@ def _total(items: list[dict[str, Any]] | None) -> Decimal:
 
 
 def reg_e(data: dict[str, Any], today: date) -> dict[str, Any]:
-    """Return the bank's 10-business-day answer date and the 60-day notice limit."""
+    """Return the bank's 10-business-day answer date and the transfers' total."""
     return {"decide_by": clock.add_business_days(today, 10),
-            "total": _total(data.get("bank_transfers")),
-            "notice_limit": _due(data, today, "reg_e_60_days")}
+            "total": _total(data.get("bank_transfers"))}
 
 
 def billing(data: dict[str, Any], today: date) -> dict[str, Any]:

@@ -18,7 +18,6 @@ __all__ = ["LetterPDF", "pdf_text", "render_pdf"]
 
 _SIZE, _LINE = 10.5, 4.9  # points, millimetres
 _GAP = 2.6
-_LABEL_WIDTH = 50.0
 _GREY = (85, 85, 85)
 _RTL = frozenset({"R", "AL"})
 #: What the renderer itself writes besides the letter's text.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -80,7 +80,6 @@ class LetterType:
     check: Check = _no_check
     from_results: Callable[[Mapping[str, Any]], dict[str, Any]] = _no_results
     variant: str | None = None
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def names(self) -> tuple[str, ...]:
