@@ -384,3 +384,48 @@ def test_garbage_collector_state_is_restored(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+_DROP = object()
+_EDGES: dict[str, list[Any]] = {
+    "id": ["a", " a", "", 5, None, _DROP],
+    "time": ["2024-01-05T10:00:00Z", "2024-01-05", "2024-01-05T10:00:00", "1969-12-31", "x",
+             None],
+    "type": ["buy", "sell", "income", "fee", "transfer_in", "transfer_out", "swap"],
+    "asset": ["BTC", "btc", "A B", "", "ÄB", None],
+    "quantity": ["1", "0", "00.0", "-1", "1e3", "1,000", "0.1234567890123456789",
+                 "1234567890123", " 1", 1, 0.5, None],
+    "usd_value": ["10", "0", "-1", "NaN", "1e3", 1, None, _DROP],
+    "fee_usd": ["0", "1", "1.5", "-1", 0.5, None, _DROP],
+    "wallet": ["A", " A", "", None, 3, _DROP],
+    "lots": [["a"], _DROP, _DROP],
+}
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from(_EDGES["type"]),
+       st.dictionaries(st.sampled_from(sorted(_EDGES)), st.integers(0, 11), max_size=2))
+def test_fast_path_accepts_only_what_the_full_check_accepts(kind: str,
+                                                            changes: dict[str, int]) -> None:
+    from service.calculators._lots_checks import check_row
+    from service.calculators._lots_input import _fast
+
+    row = {**tx("a", "2024-01-01", kind, "1", "10"), "fee_usd": "0"}
+    for name, pick in changes.items():
+        edges = _EDGES[name]
+        row[name] = edges[pick % len(edges)]
+    row = {name: value for name, value in row.items() if value is not _DROP}
+    if _fast(row) is not None:
+        assert check_row(row) == {}
+
+
+def test_hifo_with_pieces_of_one_lot_in_one_wallet() -> None:
+    rows = [tx("b", "2024-01-01", "buy", "2", "100", wallet="A"),
+            tx("o1", "2024-02-01T10:00:00Z", "transfer_out", "1", wallet="A"),
+            tx("i1", "2024-02-01T10:10:00Z", "transfer_in", "1", wallet="B"),
+            tx("o2", "2024-02-02T10:00:00Z", "transfer_out", "1", wallet="A"),
+            tx("i2", "2024-02-02T10:10:00Z", "transfer_in", "1", wallet="B"),
+            tx("s", "2025-03-01", "sell", "2", "300", wallet="B")]
+    result = lots(rows, method="hifo")
+    assert picked(result, "lot", "quantity", "cost_basis") == [("b", "1", "50.00"),
+                                                              ("b", "1", "50.00")]

@@ -20,6 +20,8 @@ from ._lots_values import (
 )
 
 _plain = re.compile(r"\d{1,12}(?:\.\d{1,18})?").fullmatch
+_FAST_KINDS = frozenset(("buy", "sell", "income", "fee", "transfer_in", "transfer_out"))
+_FEE_KINDS = frozenset(("buy", "sell"))
 _FAST_FIELDS = frozenset(("id", "time", "type", "asset", "quantity", "usd_value", "fee_usd",
                           "wallet"))
 
@@ -54,6 +56,8 @@ def validate(rows: Any) -> Ledger:
         key = _fast(row)
         if key is not None:
             keys.append(key)
+            if row["type"][0] == "t":
+                transfers.append(index)
             ident = row.get("id")
         else:
             problems = check_row(row)
@@ -80,18 +84,22 @@ def validate(rows: Any) -> Ledger:
 
 
 def _fast(row: Any) -> datetime | None:
-    """Return the sort key of a plainly valid buy/sell/income row; None to check it in full."""
+    """Return the sort key of a plainly valid row; None to check it field by field."""
     if type(row) is not dict or not row.keys() <= _FAST_FIELDS:
         return None
     kind = row.get("type")
-    if kind != "buy" and kind != "sell" and kind != "income":
+    if kind not in _FAST_KINDS:
         return None
     quantity, value, fee = row.get("quantity"), row.get("usd_value"), row.get("fee_usd")
-    if (type(quantity) is not str or type(value) is not str or not _plain(quantity)
-            or not _plain(value) or not quantity.strip("0.")):
+    if type(quantity) is not str or not _plain(quantity) or not quantity.strip("0."):
+        return None
+    if value is None:
+        if kind[0] != "t":
+            return None
+    elif type(value) is not str or not _plain(value):
         return None
     if fee is not None and (type(fee) is not str or not _plain(fee)
-                            or (kind == "income" and fee.strip("0."))):
+                            or (kind not in _FEE_KINDS and fee.strip("0."))):
         return None
     asset, wallet, ident = row.get("asset"), row.get("wallet", "x"), row.get("id", "x")
     if (type(asset) is not str or not 0 < len(asset) <= 20 or not asset.isalnum()

@@ -6,6 +6,7 @@ from bisect import insort
 from collections import deque
 from decimal import Decimal
 from heapq import heappop, heappush
+from itertools import count
 from operator import attrgetter
 
 _SEQ = attrgetter("seq")
@@ -79,20 +80,21 @@ class LifoPile(FifoPile):
 class HifoPile:
     """Lots by cost per unit; the dearest goes first (ties: the oldest)."""
 
-    __slots__ = ("heap",)
+    __slots__ = ("heap", "_added")
 
     def __init__(self) -> None:
-        self.heap: list[tuple[Decimal, int, Lot]] = []
+        self.heap: list[tuple[Decimal, int, int, Lot]] = []
+        self._added = count()
 
     def add(self, lot: Lot) -> None:
-        """Place ``lot`` by its cost per unit."""
-        heappush(self.heap, (-(lot.basis / lot.qty), lot.seq, lot))
+        """Place ``lot`` by its cost per unit (pieces of one lot tie: first placed goes first)."""
+        heappush(self.heap, (-(lot.basis / lot.qty), lot.seq, next(self._added), lot))
 
     def head(self) -> Lot | None:
         """Return the dearest lot with something left, dropping used-up ones."""
         heap = self.heap
         while heap:
-            lot = heap[0][2]
+            lot = heap[0][3]
             if lot.qty:
                 return lot
             heappop(heap)
@@ -100,7 +102,7 @@ class HifoPile:
 
     def live(self) -> list[Lot]:
         """Return the lots with something left."""
-        return [entry[2] for entry in self.heap if entry[2].qty]
+        return [entry[3] for entry in self.heap if entry[3].qty]
 
 
 Pile = FifoPile | HifoPile

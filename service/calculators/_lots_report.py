@@ -27,9 +27,11 @@ def amount(value: Decimal) -> str:
 def quantity_text(value: Decimal) -> str:
     """Format a quantity without trailing zeros or exponent."""
     text = str(value)
-    if "E" in text or (text.endswith("0") and "." in text):
+    if "E" in text:
         return format(value.normalize(), "f")
-    return text
+    if "." in text and text[-1] == "0":
+        text = text.rstrip("0").rstrip(".")
+    return text if text != "-0" else "0"
 
 
 class Report:
@@ -105,10 +107,7 @@ class Report:
             total[1] += basis
             total[2] += 1
             gain = share - basis
-            text = str(qty)
-            if "E" in text or (text[-1] == "0" and "." in text):
-                text = quantity_text(qty)
-            add({"id": ident, "asset": asset, "wallet": wallet, "quantity": text,
+            add({"id": ident, "asset": asset, "wallet": wallet, "quantity": quantity_text(qty),
                  "acquired": acquired, "disposed": sold,
                  "proceeds": str(share) if share else "0.00",
                  "cost_basis": str(basis) if basis else "0.00",
