@@ -346,7 +346,7 @@ def _total(rows: list[dict[str, Any]], name: str) -> Decimal:
     return sum((Decimal(row[name]) for row in rows), Decimal(0))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(_EVENTS, st.sampled_from(["fifo", "lifo", "hifo"]))
 def test_basis_and_proceeds_are_conserved(events: list[Any], method: str) -> None:
     rows = _ledger(events)
@@ -364,7 +364,7 @@ def test_basis_and_proceeds_are_conserved(events: list[Any], method: str) -> Non
         _total(result["disposals"], "gain")
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(_EVENTS, st.sampled_from(["fifo", "lifo", "hifo"]), st.randoms(use_true_random=False))
 def test_result_does_not_depend_on_row_order(events: list[Any], method: str,
                                             shuffler: random.Random) -> None:
@@ -429,3 +429,14 @@ def test_hifo_with_pieces_of_one_lot_in_one_wallet() -> None:
     result = lots(rows, method="hifo")
     assert picked(result, "lot", "quantity", "cost_basis") == [("b", "1", "50.00"),
                                                               ("b", "1", "50.00")]
+
+
+def test_transfer_in_recorded_before_its_transfer_out_waits_for_it() -> None:
+    rows = [tx("b", "2023-01-01", "buy", "1", "100", wallet="A"),
+            tx("i", "2024-03-01T09:59:00Z", "transfer_in", "1", wallet="B", transfer_id="x"),
+            tx("o", "2024-03-01T10:00:00Z", "transfer_out", "1", wallet="A", transfer_id="x"),
+            tx("s", "2025-03-01", "sell", "1", "300", wallet="B")]
+    result = lots(rows)
+    assert picked(result, "lot", "acquired", "cost_basis", "term") == [
+        ("b", "2023-01-01", "100.00", "long")]
+    assert result["warnings"] == []
