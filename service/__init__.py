@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import calculators
+from . import calculators, letters
 from .config import from_environment, instance_path, secret_key
 from .conversations import Conversations
 from .engine import Engine, load_flow
@@ -27,7 +27,8 @@ def load_engines() -> dict[str, Engine]:
     engines = {}
     for path in sorted(flows_dir().glob("*.yaml")):
         flow = load_flow(path)
-        engines[flow.id] = Engine(flow, calculate=calculators.run)
+        engines[flow.id] = Engine(flow, calculate=calculators.run,
+                                  documents=letters.documents_for, check=letters.check_answers)
     return engines
 
 

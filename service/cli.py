@@ -96,12 +96,13 @@ def _letter_known(name: str) -> bool:
 
 def cmd_flow_check(args: argparse.Namespace) -> int:
     """Lint flow files; exit 1 with readable messages on any defect."""
-    from . import calculators
+    from . import calculators, letters
     from .engine import check_paths
     from .paths import flows_dir
 
     paths = [Path(p) for p in args.paths] or [flows_dir()]
-    problems = check_paths(paths, _letter_known, lambda n: n in calculators.names())
+    problems = check_paths(paths, _letter_known, lambda n: n in calculators.names(),
+                           letters.vocabulary_type)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -209,5 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # run as `python -m service.cli`: use the one imported module
+    from service.cli import main as _main
+
+    sys.exit(_main())

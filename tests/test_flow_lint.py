@@ -22,6 +22,7 @@ BROKEN = Path(__file__).parent / "fixtures" / "flows" / "broken"
     ("empty_choice", "state ask (line 7): field kind: a choice with no choices"),
     ("unknown_target", "state ask (line 7): goes to unknown state nowhere"),
     ("unknown_target", "state ask (line 7): the last transition needs no 'when'"),
+    ("vocabulary_type", "state ask (line 7): field learned_of_loss: letters read it as date"),
 ])
 def test_each_defect_is_reported_with_file_and_state(
         name: str, expected: str, capsys: pytest.CaptureFixture[str]) -> None:

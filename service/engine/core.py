@@ -20,6 +20,7 @@ NEXT = "next"
 DocumentsFn = Callable[[Mapping[str, Any], Mapping[str, Any], Iterable[str]], list[dict[str, Any]]]
 CalculatorFn = Callable[[str, Mapping[str, Any]], dict[str, Any]]
 UploadFn = Callable[[str], "Mapping[str, Any] | None"]
+CheckFn = Callable[[Mapping[str, Any]], None]
 
 
 class Conflict(Exception):
@@ -77,7 +78,7 @@ class Engine:
     """Drive conversations through one flow; knows nothing of HTTP or storage."""
 
     def __init__(self, flow: Flow, *, documents: DocumentsFn | None = None,
-                 calculate: CalculatorFn | None = None) -> None:
+                 calculate: CalculatorFn | None = None, check: CheckFn | None = None) -> None:
         self.flow = flow
         self.machine = build_machine(flow)
         self._event = self.machine.events[NEXT]
@@ -85,6 +86,7 @@ class Engine:
                                             for s in flow.states.values()}
         self.documents = documents
         self._calculate = calculate
+        self._check = check
         self.renderer = TextRenderer()
 
     # -- moving -----------------------------------------------------------------------------
@@ -159,7 +161,10 @@ class Engine:
             if spec.type == "file" and name in loaded and (
                     uploads is None or uploads(loaded[name]) is None):
                 raise ValidationError({name: ["Upload the file first, then send its id."]})
-        return {name: canonical(specs[name], value) for name, value in loaded.items()}
+        values = {name: canonical(specs[name], value) for name, value in loaded.items()}
+        if self._check is not None:
+            self._check(values)
+        return values
 
     # -- derived --------------------------------------------------------------------------
 

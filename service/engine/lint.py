@@ -12,6 +12,11 @@ from .inputs import fields_in as input_fields
 from .render import TextRenderer
 
 Known = Callable[[str], bool]
+TypeOf = Callable[[str], "str | None"]
+
+
+def _no_vocabulary(name: str) -> str | None:
+    return None
 
 
 def _where(flow: Flow, state: StateDef | None = None) -> str:
@@ -92,6 +97,15 @@ def _fields(flow: Flow) -> Iterator[str]:
                 yield f"{_where(flow, state)}: checklist item {item}: duplicate id"
 
 
+def _vocabulary(flow: Flow, field_type: TypeOf) -> Iterator[str]:
+    for state in flow.states.values():
+        for spec in state.fields:
+            expected = field_type(spec.name)
+            if expected is not None and expected != spec.type:
+                yield (f"{_where(flow, state)}: field {spec.name}: letters read it as "
+                       f"{expected}, not {spec.type}")
+
+
 def _templates(flow: Flow, letter_known: Known, calc_known: Known) -> Iterator[str]:
     renderer = TextRenderer()
     known = {f.name for s in flow.states.values() for f in s.fields}
@@ -112,13 +126,15 @@ def _templates(flow: Flow, letter_known: Known, calc_known: Known) -> Iterator[s
                 yield f"{_where(flow, state)}: computes {name}, which has no inputs in calculators"
 
 
-def check_flow(flow: Flow, letter_known: Known, calc_known: Known) -> list[str]:
+def check_flow(flow: Flow, letter_known: Known, calc_known: Known,
+               field_type: TypeOf = _no_vocabulary) -> list[str]:
     """Return every defect of a loaded flow."""
     return [*_structure(flow), *_paths(flow), *_fields(flow),
-            *_templates(flow, letter_known, calc_known)]
+            *_templates(flow, letter_known, calc_known), *_vocabulary(flow, field_type)]
 
 
-def check_paths(paths: Iterable[Path], letter_known: Known, calc_known: Known) -> list[str]:
+def check_paths(paths: Iterable[Path], letter_known: Known, calc_known: Known,
+                field_type: TypeOf = _no_vocabulary) -> list[str]:
     """Load and check flow files (a folder means every .yaml in it)."""
     problems: list[str] = []
     for path in paths:
@@ -127,7 +143,7 @@ def check_paths(paths: Iterable[Path], letter_known: Known, calc_known: Known) -
             problems.append(f"{path}: no flow files found")
         for file in files:
             try:
-                problems += check_flow(load_flow(file), letter_known, calc_known)
+                problems += check_flow(load_flow(file), letter_known, calc_known, field_type)
             except FlowError as exc:
                 problems += exc.problems
             except OSError as exc:

@@ -6,6 +6,7 @@ come. Letters know nothing of HTTP; the web layer and the CLI call these functio
 
 from __future__ import annotations
 
+from ._check import check_answers, vocabulary_type
 from ._pack import evidence_pack
 from ._render import (
     FORMATS,
@@ -22,6 +23,8 @@ from ._types import LetterType
 from ._vocabulary import VOCABULARY
 
 __all__ = [
+    "check_answers",
+    "vocabulary_type",
     "FORMATS",
     "LetterType",
     "Rendered",

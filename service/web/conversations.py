@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, send_file
 from marshmallow import Schema, ValidationError, fields, validate
 
+from .. import documents as conversation_documents
+from .. import letters
 from ..conversations import Conversations, UnknownFlow
 from ..engine import Conflict, Finished
 from ..store import Access, NotFound, Stale, Unauthorized, Undecryptable
@@ -134,3 +137,44 @@ def erase(conversation_id: str) -> tuple[str, int]:
     with translated(access):
         conversations().delete(access)
     return "", 204
+
+
+def _document_urls(conversation_id: str, entry: dict[str, Any]) -> dict[str, Any]:
+    base = f"{bp.url_prefix}/{conversation_id}/documents/{entry['id']}"
+    return {**entry, "urls": {fmt: f"{base}.{fmt}" for fmt in entry["formats"]}}
+
+
+@bp.get("/<conversation_id>/documents")
+def documents(conversation_id: str) -> Any:
+    """List the documents the conversation calls for, ready or with what they still need."""
+    access = bearer(conversation_id)
+    with translated(access):
+        listed = conversation_documents.listed(conversations(), access)
+    return jsonify([_document_urls(conversation_id, entry) for entry in listed])
+
+
+@bp.get("/<conversation_id>/documents/<document>.<any(pdf,docx,txt,html):fmt>")
+def document(conversation_id: str, document: str, fmt: str) -> Any:
+    """Download one letter, filled from the conversation."""
+    access = bearer(conversation_id)
+    with translated(access):
+        try:
+            rendered = conversation_documents.render(conversations(), access, document, fmt)
+        except letters.UnknownLetter:
+            raise ApiError(404, "This conversation has no document called "
+                                f"{document!r}.") from None
+        except conversation_documents.NotReady as exc:
+            raise invalid({name: ["Answer this question first."]
+                           for name in exc.missing}) from None
+    return send_file(io.BytesIO(rendered.content), mimetype=rendered.mimetype,
+                     as_attachment=fmt != "html", download_name=rendered.filename)
+
+
+@bp.get("/<conversation_id>/evidence-pack.zip")
+def evidence_pack(conversation_id: str) -> Any:
+    """Download every ready letter with the timeline, worksheets, checklist and reminders."""
+    access = bearer(conversation_id)
+    with translated(access):
+        content = conversation_documents.evidence_pack(conversations(), access)
+    return send_file(io.BytesIO(content), mimetype="application/zip", as_attachment=True,
+                     download_name=f"bearings-evidence-{conversation_id}.zip")

@@ -71,6 +71,19 @@ def _conversation_paths(spec: APISpec) -> None:
     spec.path(base + "/{conversation_id}/export", parameters=[_CID], operations={
         "get": _op("Everything stored, as JSON", "The data", errors=("404",),
                    ok_schema={"type": "object"})})
+    spec.path(base + "/{conversation_id}/documents", parameters=[_CID], operations={
+        "get": _op("The documents the conversation calls for", "The documents",
+                   errors=("404",), ok_schema={"type": "array", "items": {"type": "object"}})})
+    document = {"name": "document", "in": "path", "required": True,
+                "schema": {"type": "string", "pattern": "^[a-z0-9-]+$"}}
+    for fmt in ("pdf", "docx", "txt", "html"):
+        spec.path(base + "/{conversation_id}/documents/{document}." + fmt,
+                  parameters=[_CID, document], operations={"get": _op(
+                      f"One letter as {fmt.upper()}, filled from the conversation",
+                      "The document", errors=("404", "422"))})
+    spec.path(base + "/{conversation_id}/evidence-pack.zip", parameters=[_CID], operations={
+        "get": _op("Every ready letter, the timeline, worksheets and reminders as a ZIP",
+                   "The pack", errors=("404",))})
 
 
 def _other_paths(spec: APISpec) -> None:
@@ -88,6 +101,15 @@ def _other_paths(spec: APISpec) -> None:
             **_op(calc.title, "The result with its worksheet", schema_name,
                   ("400", "413", "415", "422"), auth=False, ok_schema=result),
             "description": calc.summary}})
+    spec.path("/api/v1/letters", operations={"get": _op(
+        "Every letter type with the fields it needs", "The letter types", auth=False,
+        ok_schema={"type": "array", "items": {"type": "object"}})})
+    letter = {"name": "letter_type", "in": "path", "required": True, "schema": {"type": "string"}}
+    fmt_q = {"name": "format", "in": "query",
+             "schema": {"type": "string", "enum": ["pdf", "docx", "txt", "html"]}}
+    spec.path("/api/v1/letters/{letter_type}", parameters=[letter], operations={"post": _op(
+        "Render one letter from its fields", "The document", "LetterFields",
+        ("400", "404", "413", "415", "422"), auth=False, params=(fmt_q,))})
     spec.path("/api/v1/flows", operations={"get": _op(
         "The flows served", "The list", auth=False, ok_schema={"type": "array"})})
     flow_id = {"name": "flow_id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -116,6 +138,8 @@ def document() -> dict[str, Any]:
         spec.components.schema(name, schema=getattr(schemas, name))
     spec.components.schema("StartRequest", schema=conv.StartRequest)
     spec.components.schema("AnswerRequest", schema=conv.AnswerRequest)
+    spec.components.schema("LetterFields", {"type": "object", "additionalProperties": True,
+                                            "description": "The fields GET /letters lists."})
     _conversation_paths(spec)
     _other_paths(spec)
     return spec.to_dict()

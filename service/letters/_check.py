@@ -1,0 +1,37 @@
+"""Check a conversation's answers against the vocabulary, as soon as they are given."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from marshmallow import ValidationError, fields
+
+from ._vocabulary import VOCABULARY
+
+
+@cache
+def _field(name: str) -> fields.Field:
+    return VOCABULARY[name].build(required=False)
+
+
+def check_answers(values: Mapping[str, Any]) -> None:
+    """Raise ValidationError for each answer with a vocabulary name that a letter cannot use."""
+    errors: dict[str, Any] = {}
+    for name, value in values.items():
+        if name in VOCABULARY and value not in (None, "", []):
+            try:
+                _field(name).deserialize(value, name, values)
+            except ValidationError as exc:
+                errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+def vocabulary_type(name: str) -> str | None:
+    """Return the step-field type a vocabulary answer has, or None for other names."""
+    if name not in VOCABULARY:
+        return None
+    described: str = VOCABULARY[name].describe(False)["type"]
+    return described
