@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import calculators, chat, conversations, errors, flows, health, openapi, security, widget
+from . import (
+    calculators,
+    chat,
+    conversations,
+    errors,
+    flows,
+    health,
+    letters,
+    openapi,
+    security,
+    widget,
+)
 
 
 def init_app(app: Flask) -> None:
     """Register every blueprint, the error handlers and the security headers."""
     errors.init_app(app)
     security.init_app(app)
-    for module in (health, conversations, calculators, flows, openapi, chat, widget):
+    for module in (health, conversations, calculators, letters, flows, openapi, chat, widget):
         app.register_blueprint(module.bp)
