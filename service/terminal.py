@@ -8,7 +8,9 @@ from typing import Any
 
 from marshmallow import ValidationError
 
+from .conversations import Conversations, UnknownFlow
 from .engine import Finished
+from .store import Access
 
 
 def _ask(field: dict[str, Any], read: Callable[[str], str]) -> Any:
@@ -47,14 +49,18 @@ def _show(step: dict[str, Any]) -> None:
         print(f"  [letter] {doc['title']} ({state})")
 
 
-def chat(flow_id: str, read: Callable[[str], str] = input) -> int:
+def chat(flow_id: str, read: Callable[[str], str] = input,
+         service: Conversations | None = None) -> int:
     """Hold one conversation; type 'back' to go back, Ctrl-D to stop."""
-    from . import create_app
+    if service is None:
+        from . import create_app
 
-    service = create_app().extensions["bearings"]
-    from .store import Access
-
-    conv, token = service.start(flow_id)
+        service = create_app().extensions["bearings"]
+    try:
+        conv, token = service.start(flow_id)
+    except UnknownFlow:
+        print(f"bearings: no flow called {flow_id!r}", file=sys.stderr)
+        return 1
     access = Access(conv.id, token)
     print(f"Conversation {conv.id}. Type 'back' at any question to go back.")
     step = service.step(access)
