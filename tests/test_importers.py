@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from service import importers
 from service.calculators import run
@@ -131,3 +134,61 @@ def test_formats_are_described() -> None:
     assert set(importers.FORMATS) == {
         "coinbase", "coinbase-legacy", "kraken-ledgers", "kraken-trades", "binance-trades",
         "binance-trades-legacy", "binance-statement", "binance-us", "gemini", "generic"}
+
+
+def test_a_field_past_the_csv_limit_stops_the_import_with_a_row_error() -> None:
+    data = (b"id,time,type,asset,quantity,usd_value\na,2024-01-01,buy,BTC,1,1\n"
+            + b'b,2024-01-02,buy,BTC,1,"' + b"9" * 200_000 + b'"\nc,2024-01-03,buy,BTC,1,1\n')
+    result = importers.parse(io.BytesIO(data))
+    assert len(result.transactions) == 1
+    assert result.errors[0]["row"] == 3 and "cannot be read" in result.errors[0]["message"]
+
+
+def _header(name: str) -> bytes:
+    """Return the fixture's header line (the first line the importer recognises alone)."""
+    for line in (EXPORTS / name).read_bytes().splitlines():
+        try:
+            importers.parse(io.BytesIO(line))
+        except importers.UnknownFormat:
+            continue
+        return line
+    raise AssertionError(f"no header in {name}")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=st.binary(max_size=300))
+def test_garbage_after_a_known_header_never_crashes(name: str, body: bytes) -> None:
+    header = _header(name)
+    result = importers.parse(io.BytesIO(header + b"\n" + body))
+    assert result.format == CASES[name][0]
+    assert all(isinstance(e["row"], int) and e["message"] for e in result.errors)
+    if result.transactions:
+        run("lots", {"transactions": result.transactions})
+
+
+_ODD = st.one_of(st.sampled_from(["", "-", "()", "$", "1e999", "0", "-0", "(1)", "9" * 40,
+                                  "1970-01-01", "0001-01-01T00:00:00+01:00", "99999999999",
+                                  "BTC", "USD", "ETHBTC", "buy", "sell", "trade", "Convert",
+                                  "Converted 1 ETH to 1 BTC", "1.5BTC", "NaN", "∞", "٣"]),
+                 st.text(max_size=6))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@settings(max_examples=40, deadline=None)
+@given(changes=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 30), _ODD), max_size=6))
+def test_odd_cells_in_real_rows_never_crash(name: str,
+                                            changes: list[tuple[int, int, str]]) -> None:
+    table = list(csv.reader(io.StringIO((EXPORTS / name).read_text(encoding="utf-8-sig"))))
+    header = next(csv.reader([_header(name).decode("utf-8-sig")]))
+    start = table.index(header) + 1
+    for row, column, text in changes:
+        cells = table[start + row % max(1, len(table) - start)] if len(table) > start else []
+        if cells:
+            cells[column % len(cells)] = text
+    out = io.StringIO()
+    csv.writer(out).writerows(table)
+    result = importers.parse(io.StringIO(out.getvalue()))
+    assert result.format == CASES[name][0]
+    if result.transactions:
+        run("lots", {"transactions": result.transactions})

@@ -63,6 +63,8 @@ def time_key(value: Any) -> datetime | None:
     zone = moment.tzinfo
     if zone is not UTC:
         if zone is not None:
+            if not 1970 <= moment.year <= 2100:
+                return None
             moment = moment.astimezone(UTC)
         elif len(value.strip()) == 10:
             moment = moment.replace(tzinfo=UTC)

@@ -7,6 +7,7 @@ spreadsheet shows. See docs/importers.md for every layout and the choices made.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO
@@ -29,10 +30,11 @@ MAX_ERRORS = 1000
 class UnknownFormat(ValueError):
     """The header matches no supported export."""
 
-    def __init__(self, seen: list[str] | None) -> None:
+    def __init__(self, seen: list[str] | None, reason: str | None = None) -> None:
         names = "; ".join(FORMATS.values())
-        start = ("The file looks empty." if not seen else
-                 "This file's header is not one Bearings knows: " + ", ".join(seen[:8]) + ".")
+        start = reason or ("The file looks empty." if not seen else
+                           "This file's header is not one Bearings knows: "
+                           + ", ".join(seen[:8]) + ".")
         super().__init__(f"{start} Supported exports: {names}.")
 
 
@@ -57,10 +59,19 @@ def parse(stream: BinaryIO | TextIO, *, max_bytes: int | None = None,
     """
     gauge = meter(max_bytes, progress)
     rows = records(lines(stream, gauge))
-    fmt, columns = _detect(rows)
+    try:
+        fmt, columns = _detect(rows)
+    except csv.Error as exc:
+        raise UnknownFormat(None, f"The file is not readable as CSV ({exc}).") from exc
     result = ImportResult(fmt.id, [], [], 0)
-    for number, item in fmt.convert(columns, _counted(result, rows)):
-        _collect(result, number, item)
+    last, seen = 0, set()
+    try:
+        for number, item in fmt.convert(columns, _counted(result, rows)):
+            last = number
+            _collect(result, number, item, seen)
+    except csv.Error as exc:
+        result.errors.append({"row": last + 1, "message": "The file cannot be read from this "
+                              f"row on ({exc}); the rows before it were imported."})
     gauge.finish()
     return result
 
@@ -83,9 +94,12 @@ def _detect(rows: Any) -> tuple[Format, Columns]:
     raise UnknownFormat(seen)
 
 
-def _collect(result: ImportResult, number: int, item: Item | Any) -> None:
-    """Add one outcome to the result."""
+def _collect(result: ImportResult, number: int, item: Item | Any, seen: set[str]) -> None:
+    """Add one outcome to the result (a repeated id gets the row number added)."""
     if isinstance(item, dict):
+        if item["id"] in seen:
+            item["id"] = f"{item['id'][:80]}@row{number}-{len(seen)}"
+        seen.add(item["id"])
         result.transactions.append(item)
     elif isinstance(item, str):
         if len(result.errors) < MAX_ERRORS:

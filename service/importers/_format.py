@@ -58,7 +58,7 @@ def each_row(columns: Columns, records: Records,
             continue
         try:
             made = handle(number, columns.row(cells))
-        except ValueError as exc:
+        except (ValueError, ArithmeticError) as exc:
             yield number, _sentence(str(exc))
             continue
         if made is None:

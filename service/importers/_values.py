@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 ZERO = Decimal(0)
+#: The `lots` calculator refuses quantities and amounts above this.
+LIMIT = Decimal("1000000000000")
 #: Dollar-pegged coins are read as dollars: a trade against one is a purchase or sale in USD.
 USD_LIKE = frozenset(("USD", "USDT", "USDC", "BUSD", "DAI", "TUSD", "USDP", "GUSD", "FDUSD",
                       "PYUSD", "ZUSD"))
@@ -64,7 +66,7 @@ _FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%
 def when(text: str) -> str:
     """Return an exchange's UTC timestamp as ISO 8601 ending in Z."""
     raw = text.strip().removesuffix(" UTC").removesuffix("UTC").strip()
-    if re.fullmatch(r"\d{9,11}(\.\d+)?", raw):
+    if re.fullmatch(r"\d{9,10}(\.\d+)?", raw):
         seconds, _, fraction = raw.partition(".")
         moment = datetime.fromtimestamp(int(seconds), UTC)
         micro = int((fraction + "000000")[:6])
@@ -75,6 +77,8 @@ def when(text: str) -> str:
         moment = _strptime(raw.split(".")[0])
         if "." in raw:
             moment = moment.replace(microsecond=int((raw.split(".")[1] + "000000")[:6]))
+    if not 1970 <= moment.year <= 2100:
+        raise RowError(f"the time {text.strip()!r} is not between 1970 and 2100")
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
     return _iso(moment)
@@ -119,15 +123,36 @@ def pair(symbol: str) -> tuple[str, str]:
 def tx(ident: str, time: str, kind: str, name: str, quantity: Decimal,
        usd_value: Decimal | None = None, fee_usd: Decimal | None = None,
        wallet: str = "default") -> dict[str, Any]:
-    """Return one transaction in the `lots` request shape (amounts as strings)."""
-    row: dict[str, Any] = {"id": ident, "time": time, "type": kind, "asset": name,
-                           "quantity": number_text(abs(quantity))}
+    """Return one transaction in the `lots` request shape (amounts as strings).
+
+    Raise RowError for what the `lots` calculator would refuse, so a bad row is reported by
+    its row number here rather than by index there.
+    """
+    name, wallet = name.strip(), wallet.strip()[:100] or "default"
+    if not 0 < len(name) <= 20:
+        raise RowError(f"the asset {name!r} is not a ticker such as BTC")
+    quantity = abs(quantity)
+    if not quantity or quantity > LIMIT or quantity.as_tuple().exponent < -18:  # type: ignore
+        raise RowError(f"the quantity {number_text(quantity)} is not above 0 with at most 18 "
+                       "decimal places")
+    row: dict[str, Any] = {"id": ident[:100], "time": time, "type": kind, "asset": name,
+                           "quantity": number_text(quantity)}
     if usd_value is not None:
-        row["usd_value"] = number_text(abs(usd_value))
+        row["usd_value"] = _dollars(usd_value)
     if fee_usd:
-        row["fee_usd"] = number_text(abs(fee_usd))
+        row["fee_usd"] = _dollars(fee_usd)
     row["wallet"] = wallet
     return row
+
+
+def _dollars(value: Decimal) -> str:
+    """Format a dollar amount for `lots` (at most 18 places; below a trillion)."""
+    value = abs(value)
+    if value > LIMIT:
+        raise RowError(f"the amount {number_text(value)} is too large")
+    if value.as_tuple().exponent < -18:  # type: ignore[operator]
+        value = value.quantize(Decimal("1e-18"), ROUND_HALF_UP)
+    return number_text(value)
 
 
 def no_usd(base: str, quote: str) -> RowError:

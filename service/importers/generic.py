@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ._format import Columns, Format, Item, Records, each_row
-from ._values import RowError, amount, asset, number_text, optional, when
+from ._values import RowError, amount, asset, optional, tx, when
 
 TYPES = ("buy", "sell", "transfer_in", "transfer_out", "income", "fee")
 COLUMNS = ("id", "time", "type", "asset", "quantity", "usd_value", "fee_usd", "wallet")
@@ -28,15 +28,8 @@ def _handle(number: int, row: dict[str, str]) -> list[dict[str, Any]]:
         raise RowError(f"a {kind} needs a usd_value")
     if (value is not None and value < 0) or (fee is not None and fee < 0):
         raise RowError("usd_value and fee_usd cannot be negative")
-    result: dict[str, Any] = {"id": row["id"] or f"row-{number}", "time": when(row["time"]),
-                              "type": kind, "asset": asset(row["asset"]),
-                              "quantity": number_text(quantity)}
-    if value is not None:
-        result["usd_value"] = number_text(value)
-    if fee:
-        result["fee_usd"] = number_text(fee)
-    result["wallet"] = row.get("wallet") or "default"
-    return [result]
+    return [tx(row.get("id") or f"row-{number}", when(row["time"]), kind, asset(row["asset"]),
+               quantity, value, fee, row.get("wallet") or "default")]
 
 
 def convert(columns: Columns, records: Records) -> Iterator[Item]:
