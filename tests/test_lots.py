@@ -440,3 +440,22 @@ def test_transfer_in_recorded_before_its_transfer_out_waits_for_it() -> None:
     assert picked(result, "lot", "acquired", "cost_basis", "term") == [
         ("b", "2023-01-01", "100.00", "long")]
     assert result["warnings"] == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(_EVENTS, st.lists(st.tuples(st.integers(0, 60), st.sampled_from(sorted(_EDGES)),
+                                   st.integers(0, 11)), max_size=4),
+       st.sampled_from(["fifo", "lifo", "hifo"]))
+def test_odd_values_give_a_result_or_a_validation_error(
+        events: list[Any], changes: list[tuple[int, str, int]], method: str) -> None:
+    rows = _ledger(events)
+    for position, name, pick in changes:
+        edges = _EDGES[name]
+        rows[position % len(rows)][name] = edges[pick % len(edges)]
+    rows = [{k: v for k, v in row.items() if v is not _DROP} for row in rows]
+    try:
+        result = lots(rows, method=method)
+    except ValidationError as exc:
+        assert set(exc.messages) == {"transactions"}
+        return
+    assert {"disposals", "totals", "holdings", "warnings"} <= set(result)
