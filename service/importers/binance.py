@@ -107,7 +107,7 @@ def _movement(number: int, row: dict[str, str]) -> dict[str, Any] | None:
         return tx(f"binance-{number}", time, kind, name, change, None, None, WALLET)
     if any(word in operation for word in INCOME_OPS):
         if name in USD_LIKE:
-            return tx(f"binance-{number}", time, "income", name, change, change, None, WALLET)
+            return None
         raise RowError(f"this {name} reward has no US dollar value in the file; add it with "
                        "the generic CSV at its value on the day")
     raise RowError(f"the operation {row['operation']!r} is not one Bearings imports")
