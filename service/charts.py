@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from .calculators._common import dollars
 
 __all__ = ["BORROWED_COLOUR", "LONG_COLOUR", "OWN_COLOUR", "SHORT_COLOUR", "carryover_chart",
-           "compact", "loss_chart"]
+           "compact", "figures", "loss_chart"]
 
 SHORT_COLOUR = "#2f6f9f"
 LONG_COLOUR = "#c27c1a"
@@ -135,7 +135,8 @@ def carryover_chart(projection: Sequence[Mapping[str, Any]], *,
         body += [_rect(x, base - h_long, bar, h_long, LONG_COLOUR),
                  _rect(x, base - h_long - h_short, bar, h_short, SHORT_COLOUR)]
         if not short[index] + long[index]:
-            body.append(_text(x + bar / 2, base - 8, "used up", anchor="middle", size=12))
+            body.append(_text(min(x + bar / 2, Decimal(WIDTH)), base - 8, "used up",
+                              anchor="end" if index > len(rows) / 2 else "middle", size=12))
         if row["tax_year"] in _ticks([r["tax_year"] for r in rows]):
             body.append(_text(x + bar / 2, base + 20, str(row["tax_year"]), anchor="middle",
                               size=12))
@@ -179,3 +180,16 @@ def loss_chart(summary: Mapping[str, Any], *, label: str = "loss") -> Markup | N
                        Decimal(20), colour)]
         y += 62
     return _svg(y - 14, label, "Where the loss came from", _loss_desc(summary, sources), body)
+
+
+def figures(results: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what a conversation's results let a page draw: pictures, and the deadlines."""
+    loss = results.get("capital-loss") or {}
+    summary = results.get("loss-summary")
+    return {
+        "carryover": carryover_chart(loss.get("projection") or [],
+                                     years_to_use_up=loss.get("years_to_use_up")),
+        "capital_loss": loss or None,
+        "loss": loss_chart(summary) if summary else None,
+        "deadlines": (results.get("deadlines") or {}).get("deadlines") or [],
+    }

@@ -133,3 +133,14 @@ def test_pictures_need_no_style_sheet_and_no_flask() -> None:
     imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not [name for name in imported if name.split(".")[0] == "flask"]
+
+
+def test_figures_gathers_what_a_page_can_draw() -> None:
+    result = capital_loss("-20000.00")
+    drawn = charts.figures({"capital-loss": result, "loss-summary": loss_summary(),
+                            "deadlines": {"deadlines": [{"id": "reg_e_60_days"}]}})
+    assert "Loss carried forward" in str(drawn["carryover"])
+    assert "Where the loss came from" in str(drawn["loss"])
+    assert drawn["capital_loss"] is result and drawn["deadlines"] == [{"id": "reg_e_60_days"}]
+    assert charts.figures({}) == {"carryover": None, "capital_loss": None, "loss": None,
+                                  "deadlines": []}

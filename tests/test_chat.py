@@ -22,7 +22,7 @@ JOURNEY: list[tuple[str, dict[str, Any]]] = [
     ("bank_dispute", {"learned_of_loss": "2026-11-02", "bank_statement_date": ""}),
     ("tracing_check", {"funds_withdrawn": "false"}),
     ("legal_check", {"shared_finances": "true"}),
-    ("legal", {"state": "Ohio"}),
+    ("legal", {"state": "OH"}),
     ("taxes", {"tax_year": "2025", "filing_status": "married_joint",
                "short_term": "-$250,000", "long_term": "", "taxable_income": ""}),
     ("tax_result", {"tax_understood": "true"}),
@@ -268,7 +268,7 @@ def test_the_plan_draws_the_carryover_and_lists_deadlines(client: FlaskClient) -
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'role="img"' in html
     assert "Loss carried forward, year by year" in html
     assert "Deadlines that are running" in html and "Tell your bank that a card" in html
-    assert "Married filing jointly" in html and "Ohio" in html
+    assert "Married filing jointly" in html and "OH" in html
     assert "data-print" in html
 
 

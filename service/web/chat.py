@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from flask import (
@@ -25,7 +26,7 @@ from markupsafe import Markup
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import charts
+from .. import charts, letters
 from ..calculators._common import dollars
 from ..conversations import Conversations, UnknownFlow
 from ..engine import Conflict, Finished, mermaid, svg
@@ -126,6 +127,17 @@ def _dollars(amount: Any) -> str:
         return str(amount)
 
 
+@cache
+def _letter_labels() -> dict[str, str]:
+    return {f["name"]: f["label"] for kind in letters.describe() for f in kind["fields"]}
+
+
+@bp.app_template_filter("field_labels")
+def _field_labels(names: list[str]) -> str:
+    """Name the answers a letter still needs the way the questions do."""
+    return ", ".join(_letter_labels().get(name, name.replace("_", " ")) for name in names)
+
+
 @bp.app_template_filter("people_date")
 def _people_date(value: Any) -> str:
     """Spell a date out (July 3, 2025); a UTC time gets its hour too."""
@@ -176,19 +188,6 @@ def _previous(entries: list[dict[str, Any]], state: str) -> dict[str, Any] | Non
     return before[-1] if before else None
 
 
-def figures(step: dict[str, Any]) -> dict[str, Any]:
-    """Return the pictures and deadlines the step's results allow."""
-    results = step.get("results") or {}
-    loss = results.get("capital-loss") or {}
-    return {
-        "carryover": charts.carryover_chart(loss.get("projection") or [],
-                                            years_to_use_up=loss.get("years_to_use_up")),
-        "capital_loss": loss or None,
-        "loss": charts.loss_chart(results["loss-summary"]) if "loss-summary" in results else None,
-        "deadlines": (results.get("deadlines") or {}).get("deadlines") or [],
-    }
-
-
 def _step_page(access: Access, step: dict[str, Any], errors: dict[str, Any] | None = None,
                values: dict[str, Any] | None = None, status: int = 200) -> Response:
     entries = answers_shown(_service(), access, step["flow"])
@@ -196,7 +195,7 @@ def _step_page(access: Access, step: dict[str, Any], errors: dict[str, Any] | No
     labels = {f["name"]: f["label"] for f in step["fields"]}
     return _page("web/step.html", status, step=step, errors=errors or {}, values=values,
                  labels=labels, previous=_previous(entries, step["state"]),
-                 figures=figures(step))
+                 figures=charts.figures(step["results"]))
 
 
 # -- the conversation ------------------------------------------------------------------------
@@ -278,8 +277,8 @@ def plan(conversation_id: str) -> Response:
     with _opened():
         step = _service().step(access)
         entries = answers_shown(_service(), access, step["flow"])
-    return _page("web/plan.html", step=step, entries=entries, figures=figures(step),
-                 today=date.today())
+    return _page("web/plan.html", step=step, entries=entries,
+                 figures=charts.figures(step["results"]), today=date.today())
 
 
 @bp.get("/c/<conversation_id>/export")

@@ -26,6 +26,7 @@ from flask import (
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.exceptions import HTTPException
 
+from .. import charts
 from ..store import NotFound
 from ..store.resume import BadCode
 from . import chat
@@ -179,7 +180,7 @@ def figures(conversation_id: str) -> Any:
     """Return the step's pictures as SVG text (null when there is nothing to draw)."""
     access = bearer(conversation_id)
     with translated(access):
-        drawn = chat.figures(conversations().step(access))
+        drawn = charts.figures(conversations().step(access)["results"])
     return jsonify({"carryover": drawn["carryover"] and str(drawn["carryover"]),
                     "loss": drawn["loss"] and str(drawn["loss"]),
                     "deadlines": drawn["deadlines"]})

@@ -26,9 +26,9 @@
   }
 
   function buildChat() {
-    var chat = { log: el("ol", { "class": "log", role: "log", "aria-label": "Conversation" }),
-      area: el("div", { "class": "answer-area" }), panels: el("div"), top: el("div") };
-    chat.card = el("section", { "class": "card chat", "aria-label": "Conversation" }, [chat.log, chat.area]);
+    var chat = { log: el("ol"), area: el("div", { "class": "answer-area" }), panels: el("div"), top: el("div") };
+    chat.card = el("section", { "class": "card chat", "aria-label": "Conversation" }, [
+      el("div", { "class": "log", role: "log", "aria-label": "Conversation" }, [chat.log]), chat.area]);
     W().setChat(chat);
     return chat;
   }
@@ -106,19 +106,22 @@
         }));
       } else {
         step.fields.forEach(function (spec) { form.appendChild(UI.field(spec, values[spec.name], errors && errors[spec.name] && [].concat(errors[spec.name]))); });
-        form.appendChild(el("div", { "class": "actions" }, [el("button", { type: "submit", "class": "primary", text: "Continue" })]));
       }
+      form.appendChild(el("div", { "class": "actions" }, [
+        quick ? null : el("button", { type: "submit", "class": "primary", text: "Continue" }), backButton(step)]));
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         send(step, UI.collect(form, step.fields));
       });
       nodes.push(form);
     }
-    if (step.can_go_back) {
-      nodes.push(el("div", { "class": "back" }, [el("button", { type: "button", on: { click: back } }, [
-        el("span", { "aria-hidden": "true", text: "← " }), "Back"])]));
-    }
+    if (step.status !== "active" && step.can_go_back) nodes.push(el("div", { "class": "back" }, [backButton(step)]));
     return nodes;
+  }
+
+  function backButton(step) {
+    if (!step.can_go_back) return null;
+    return el("button", { type: "button", on: { click: back } }, [el("span", { "aria-hidden": "true", text: "← " }), "Back"]);
   }
 
   function send(step, answers) {

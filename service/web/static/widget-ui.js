@@ -115,7 +115,15 @@
   function field(spec, value, error) {
     var id = "f-" + spec.name;
     var wrap = el("div", { "class": "field" + (error ? " invalid" : "") });
-    if (spec.type === "choice" || spec.type === "multichoice" || spec.type === "boolean") {
+    if (spec.type === "choice" && spec.choices.length > 8) {
+      wrap.appendChild(el("label", { "for": id }, [spec.label, optional(spec)]));
+      helpAndError(id, spec, error).forEach(function (n) { if (n) wrap.appendChild(n); });
+      wrap.appendChild(el("select", { id: id, name: spec.name, "aria-describedby": describedBy(id, spec, error),
+        "aria-invalid": error ? "true" : null, "aria-required": spec.required ? "true" : null },
+      [el("option", { value: "", text: "Choose…" })].concat(spec.choices.map(function (c) {
+        return el("option", { value: c.value, selected: value === c.value, text: c.label });
+      }))));
+    } else if (spec.type === "choice" || spec.type === "multichoice" || spec.type === "boolean") {
       wrap.appendChild(choiceField(id, spec, value, error));
     } else if (spec.type === "acknowledge") {
       helpAndError(id, spec, error).forEach(function (n) { if (n) wrap.appendChild(n); });
@@ -152,6 +160,7 @@
       var value;
       if (spec.type === "multichoice") value = named.filter(function (e) { return e.checked; }).map(function (e) { return e.value; });
       else if (spec.type === "acknowledge") value = named[0] && named[0].checked ? true : null;
+      else if (spec.type === "choice" && named[0] && named[0].tagName === "SELECT") value = named[0].value || null;
       else if (spec.type === "boolean" || spec.type === "choice") {
         var on = named.filter(function (e) { return e.checked; })[0];
         value = on ? (spec.type === "boolean" ? on.value === "true" : on.value) : null;

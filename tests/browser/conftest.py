@@ -1,0 +1,189 @@
+"""Browser fixtures: Debian's Chromium through Playwright, the real app on a loopback server,
+and a host page on another origin that embeds the widget."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from service import create_app
+
+IN_CI = os.environ.get("CI") == "true"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+HOST_NONCE = "host-page-nonce"
+
+
+def chromium_path() -> str:
+    """Return Debian's Chromium; fail in CI and skip loudly elsewhere when it is missing."""
+    path = os.environ.get("BEARINGS_CHROMIUM", "/usr/bin/chromium")
+    if Path(path).is_file() or shutil.which(path):
+        return path
+    hint = (f"Chromium not found at {path}: install it (apt-get install -y chromium) or set "
+            "BEARINGS_CHROMIUM")
+    if IN_CI:
+        pytest.fail("CI must run the browser tests. " + hint)
+    pytest.skip("BROWSER TESTS NOT RUN: " + hint)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    """Start Playwright once."""
+    from playwright.sync_api import sync_playwright
+
+    chromium_path()
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    """Launch Chromium once for the session."""
+    launched = playwright.chromium.launch(executable_path=chromium_path(), args=ARGS)
+    yield launched
+    launched.close()
+
+
+@pytest.fixture(scope="session")
+def strict_browser(playwright: Any) -> Iterator[Any]:
+    """Launch a Chromium that blocks third-party cookies."""
+    launched = playwright.chromium.launch(executable_path=chromium_path(),
+                                          args=[*ARGS, "--test-third-party-cookie-phaseout"])
+    yield launched
+    launched.close()
+
+
+@dataclass
+class Console:
+    """What pages logged: errors fail a test unless it expects them."""
+
+    errors: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    expected: list[str] = field(default_factory=list)
+
+    def expect(self, words: str) -> None:
+        """Allow console errors that contain ``words`` (a refusal the test provokes)."""
+        self.expected.append(words)
+
+    def watch(self, page: Any) -> Any:
+        """Record the console and uncaught errors of ``page``; return it."""
+        page.on("console", lambda m: (self.messages.append(m.text),
+                                      m.type == "error" and self.errors.append(m.text)))
+        page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
+        return page
+
+
+@pytest.fixture
+def console() -> Iterator[Console]:
+    """Collect console output; fail on any error nobody expected (a CSP refusal, a JS bug)."""
+    seen = Console()
+    yield seen
+    answered = re.compile(r"the server responded with a status of 4(01|03|04|09|22) ")
+    unexpected = [e for e in seen.errors if not answered.search(e)
+                  and not any(words in e for words in seen.expected)]
+    assert not unexpected, unexpected
+
+
+class _Quiet(WSGIRequestHandler):
+    """Serve requests without logging each one."""
+
+    def log_request(self, *args: Any) -> None:
+        """Keep the test output quiet."""
+
+
+def _serve(server: Any) -> Any:
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server
+
+
+HOST_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Example Credit Union: help after a loss</title></head>
+<body><main><h1>Example Credit Union</h1>
+<p>If you lost money on a crypto platform, our guide can help. Open it with the button.</p>
+<button type="button" id="open-guide">Open the guide</button></main>
+<script nonce="{nonce}">
+  window.seen = [];
+  document.addEventListener("bearings:load", function () {{
+    ["ready", "step", "document", "complete"].forEach(function (name) {{
+      window.Bearings.on(name, function (detail) {{
+        window.seen.push({{name: name, detail: detail}});
+      }});
+    }});
+    document.getElementById("open-guide").addEventListener("click", function () {{
+      window.Bearings.open();
+    }});
+  }});
+</script>
+<script src="{base}/embed.js" data-flow="crypto-loss-recovery" data-title="Help after a loss"
+  data-color="#6b2f8f" data-position="right" async></script>
+</body></html>"""
+
+
+class _HostPage(BaseHTTPRequestHandler):
+    """A third-party page with a strict policy of its own that embeds the widget."""
+
+    base = ""
+
+    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        body = HOST_PAGE.format(nonce=HOST_NONCE, base=self.base).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Security-Policy",
+                         f"default-src 'none'; script-src {self.base} 'nonce-{HOST_NONCE}'; "
+                         f"frame-src {self.base}; connect-src {self.base}; style-src 'none'")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        """Keep the test output quiet."""
+
+
+@dataclass
+class Site:
+    """The running servers: Bearings, an allowed host page and a host page not allowed."""
+
+    base: str
+    host: str
+    stranger: str
+    app: Any
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """Serve the real app and two host pages on loopback, each on its own origin."""
+    handler = type("HostPage", (_HostPage,), {})
+    host = _serve(ThreadingHTTPServer(("127.0.0.2", 0), handler))
+    stranger = _serve(ThreadingHTTPServer(("127.0.0.2", 0), handler))
+    host_origin = f"http://127.0.0.2:{host.server_port}"
+    folder = tmp_path_factory.mktemp("bearings")
+    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'bearings.db'}",
+                      "INSTANCE_PATH": str(folder), "RATE_LIMIT": "off",
+                      "SECRET_KEY": "browser-test-secret", "ALLOWED_ORIGINS": [host_origin]})
+    server = _serve(make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet))
+    handler.base = f"http://127.0.0.1:{server.server_port}"
+    yield Site(handler.base, host_origin, f"http://127.0.0.2:{stranger.server_port}", app)
+    for running in (server, host, stranger):
+        running.shutdown()
+        running.server_close()
+    app.extensions["bearings"].store.dispose()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Return the folder screenshots go to (gitignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

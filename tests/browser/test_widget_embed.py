@@ -1,0 +1,239 @@
+"""The widget on a host page of another origin, in a real Chromium: launcher, iframe, events,
+origin checks both ways, third-party cookies blocked, a host that is not allowed, a phone."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import Console, Site
+from .pages import FINAL, JOURNEY, at, audit, fits, go_on, shoot, walk
+
+pytestmark = pytest.mark.browser
+LAPTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
+TITLE = "Help after a loss"
+
+
+@pytest.fixture
+def contexts() -> Iterator[list[Any]]:
+    """Close every browser context a test opens."""
+    opened: list[Any] = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def host_page(browser: Any, console: Console, contexts: list[Any], url: str,
+              **options: Any) -> Any:
+    """Open the host page in a fresh context (a separate device)."""
+    contexts.append(browser.new_context(**{"viewport": LAPTOP, **options}))
+    page = console.watch(contexts[-1].new_page())
+    page.goto(url)
+    return page
+
+
+def widget(page: Any) -> Any:
+    """Return the widget's iframe as a frame locator."""
+    return page.frame_locator(f"iframe[title='{TITLE} chat']")
+
+
+def frame(page: Any, site: Site) -> Any:
+    """Return the widget's frame, for running scripts in it."""
+    return next(f for f in page.frames if f.url.startswith(site.base + "/widget"))
+
+
+def launch(page: Any) -> Any:
+    """Press the launcher and return the widget once it shows its first screen."""
+    page.get_by_role("button", name=TITLE).click()
+    inside = widget(page)
+    expect(inside.locator("#app > *").first).to_be_visible()
+    return inside
+
+
+def events(page: Any, name: str) -> list[Any]:
+    """Return the details of the events the host page received under ``name``."""
+    seen: list[dict[str, Any]] = page.evaluate("window.seen")
+    return [event["detail"] for event in seen if event["name"] == name]
+
+
+def stored(page: Any, site: Site) -> Any:
+    """Return what the host page keeps in its own localStorage for the widget."""
+    raw = page.evaluate("key => localStorage.getItem(key)",
+                        f"bearings:{site.base}:crypto-loss-recovery")
+    return json.loads(raw) if raw else None
+
+
+def test_the_widget_on_a_page_from_another_origin(browser: Any, console: Console, site: Site,
+                                                  contexts: list[Any], artifacts: Path) -> None:
+    page = host_page(browser, console, contexts, site.host + "/")
+    bearer: list[str] = []
+    page.on("request", lambda r: "/api/v1/" in r.url and bearer.append(
+        r.headers.get("authorization", "")))
+    launcher = page.get_by_role("button", name=TITLE)
+    expect(launcher).to_have_css("background-color", "rgb(107, 47, 143)")
+    audit(page, "host page with the launcher")
+    inside = launch(page)
+    page.wait_for_function("window.seen.some(e => e.name === 'ready')")
+    audit(frame(page, site), "widget start screen")
+    inside.get_by_role("button", name="Start").click()
+    at(inside, "What happened?")
+    go_on(inside)
+    expect(inside.locator("#error-summary")).to_be_focused()
+    audit(frame(page, site), "widget step with errors")
+    walk(inside, JOURNEY[:2])
+    at(inside, "Keep proof while it is fresh")
+    inside.get_by_role("button", name="Back").click()
+    at(inside, "Stop the damage first")
+    expect(inside.get_by_label("Changed the exchange and e-mail passwords")).to_be_checked()
+    inside.get_by_role("button", name="Review answers").click()
+    audit(frame(page, site), "widget review")
+    inside.get_by_role("button", name="Change your answer to: What happened?").click()
+    at(inside, "What happened?")
+    inside.get_by_label("A leveraged or margin trade was liquidated").check()
+    go_on(inside)
+    walk(inside, JOURNEY[1:9])
+    walk(inside, JOURNEY[9:], lambda title: title == "The tax side" and shoot(
+        page, artifacts, "widget-laptop", full=False))
+    at(inside, FINAL)
+    page.wait_for_function("window.seen.some(e => e.name === 'complete')")
+    conversation = stored(page, site)
+    assert events(page, "complete") == [{"id": conversation["id"]}]
+    states = [step["state"] for step in events(page, "step")]
+    assert states[:5] == ["welcome", "secure", "proof", "secure", "welcome"]
+    assert states[-1] == "done"
+    assert "answers" not in json.dumps(events(page, "step"))
+    assert bearer and set(bearer) - {""} == {"Bearer " + conversation["token"]}
+    inside.get_by_role("button", name="Open your plan").click()
+    expect(inside.get_by_role("img", name="Loss carried forward, year by year")).to_be_visible()
+    audit(frame(page, site), "widget plan")
+    with page.expect_download() as download:
+        inside.get_by_role("button", name="Download all my answers (JSON)").click()
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert exported["answers"]["welcome"]["situation"] == "liquidation"
+    page.wait_for_function("window.seen.some(e => e.name === 'document')")
+    assert events(page, "document") == [{"id": "answers", "format": "json"}]
+    inside.get_by_role("button", name="Close the chat").click()
+    expect(page.locator("iframe")).to_be_hidden()
+    expect(launcher).to_be_focused()
+
+
+def test_save_and_delete_inside_the_widget(browser: Any, console: Console, site: Site,
+                                           contexts: list[Any]) -> None:
+    page = host_page(browser, console, contexts, site.host + "/")
+    inside = launch(page)
+    inside.get_by_role("button", name="Start").click()
+    walk(inside, JOURNEY[:1])
+    at(inside, "Stop the damage first")
+    inside.get_by_role("button", name="Save and resume").click()
+    inside.get_by_role("button", name="Make my resume code").click()
+    code = inside.locator("#resume-code-shown").inner_text()
+    audit(frame(page, site), "widget save and resume")
+    laptop = host_page(browser, console, contexts, site.base + "/resume")
+    laptop.get_by_label("Resume code").fill(code)
+    laptop.get_by_role("button", name="Continue").click()
+    at(laptop, "Stop the damage first")
+    menu = inside.get_by_role("navigation", name="This conversation")
+    menu.get_by_role("button", name="Delete my data").click()
+    erase = inside.locator("section").get_by_role("button", name="Delete my data")
+    erase.click()
+    expect(inside.get_by_text("Tick the box to confirm")).to_be_visible()
+    audit(frame(page, site), "widget delete confirmation")
+    inside.get_by_label("I understand that everything will be erased for good.").check()
+    erase.click()
+    expect(inside.get_by_text("Your conversation is erased.")).to_be_visible()
+    assert stored(page, site) is None
+    laptop.reload()
+    expect(laptop.get_by_role("heading", name="Sorry, that did not work.")).to_be_visible()
+
+
+def test_the_widget_resumes_where_third_party_cookies_are_blocked(
+        strict_browser: Any, console: Console, site: Site, contexts: list[Any]) -> None:
+    page = host_page(strict_browser, console, contexts, site.host + "/")
+    inside = launch(page)
+    probe = frame(page, site).evaluate(
+        "document.cookie = 'probe=1; SameSite=None; Secure'; document.cookie")
+    assert probe == "", "this browser must block third-party cookies for the test to mean much"
+    cookies: list[str] = []
+    page.on("request", lambda r: r.url.startswith(site.base) and cookies.append(
+        r.headers.get("cookie", "")))
+    inside.get_by_role("button", name="Start").click()
+    walk(inside, JOURNEY[:2])
+    at(inside, "Keep proof while it is fresh")
+    page.reload()
+    inside = launch(page)
+    at(inside, "Keep proof while it is fresh")
+    expect(inside.locator(".progress .count")).to_have_text("Step 3 of 14")
+    assert cookies and not any(cookies)
+    stranger = host_page(strict_browser, console, contexts, site.host + "/")
+    expect(launch(stranger).get_by_role("button", name="Start")).to_be_visible()
+
+
+def test_a_host_not_on_the_list_gets_no_widget_and_a_clear_message(
+        browser: Any, console: Console, site: Site, contexts: list[Any]) -> None:
+    console.expect("BEARINGS_ALLOWED_ORIGINS")
+    console.expect("frame-ancestors")
+    console.expect("this origin is not allowed")
+    contexts.append(browser.new_context(viewport=LAPTOP))
+    page = console.watch(contexts[-1].new_page())
+    with page.expect_console_message(lambda m: "BEARINGS_ALLOWED_ORIGINS" in m.text) as said:
+        page.goto(site.stranger + "/")
+    assert said.value.type == "error"
+    assert f"not shown on {site.stranger}" in said.value.text
+    page.evaluate("window.Bearings.open()")
+    expect(page.get_by_role("button", name=TITLE)).to_have_count(0)
+    expect(page.locator("iframe")).to_have_count(0)
+    with page.expect_console_message(lambda m: "frame-ancestors" in m.text):
+        page.evaluate("""([base, origin]) => { const f = document.createElement('iframe');
+          f.src = base + '/widget?origin=' + encodeURIComponent(origin);
+          document.body.appendChild(f); }""", [site.base, site.host])
+    assert not [f for f in page.frames if f.url.startswith(site.base)]
+
+
+def test_messages_from_anyone_else_are_ignored_both_ways(browser: Any, console: Console,
+                                                         site: Site, contexts: list[Any]) -> None:
+    page = host_page(browser, console, contexts, site.host + "/")
+    inside = launch(page)
+    inside.get_by_role("button", name="Start").click()
+    walk(inside, JOURNEY[:1])
+    at(inside, "Stop the damage first")
+    genuine = stored(page, site)
+    forged = {"type": "save", "detail": {"conversation": {"id": "f" * 24, "token": "x" * 43}}}
+    after = page.evaluate("""([message, key]) => new Promise(done => {
+        window.addEventListener("message", () => done(localStorage.getItem(key)), {once: true});
+        window.postMessage(message, "*"); })""",
+                          [forged, f"bearings:{site.base}:crypto-loss-recovery"])
+    assert json.loads(after) == genuine
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    init = {"type": "init", "conversation": {"id": "f" * 24, "token": "x" * 43}}
+    frame(page, site).evaluate("""message => new Promise(done => {
+        window.addEventListener("message", () => done(), {once: true});
+        window.postMessage(message, "*"); })""", init)
+    at(inside, "Stop the damage first")
+    assert not [url for url in asked if "f" * 24 in url]
+
+
+def test_the_widget_fills_a_phone_screen(browser: Any, console: Console, site: Site,
+                                         contexts: list[Any], artifacts: Path) -> None:
+    page = host_page(browser, console, contexts, site.host + "/", viewport=PHONE,
+                     is_mobile=True, has_touch=True, color_scheme="dark")
+    fits(page, "host page on a phone")
+    inside = launch(page)
+    box = page.locator("iframe").bounding_box()
+    assert box == {"x": 0, "y": 0, "width": PHONE["width"], "height": PHONE["height"]}
+    expect(page.get_by_role("button", name=TITLE)).to_be_hidden()
+    inside.get_by_role("button", name="Start").click()
+    walk(inside, JOURNEY[:1])
+    at(inside, "Stop the damage first")
+    inner = frame(page, site)
+    assert inner.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    audit(inner, "widget on a phone, dark")
+    shoot(page, artifacts, "widget-phone", full=False)
+    inside.get_by_role("button", name="Close the chat").click()
+    expect(page.get_by_role("button", name=TITLE)).to_be_visible()
