@@ -15,14 +15,15 @@ from markupsafe import Markup, escape
 
 from .calculators._common import dollars
 
-__all__ = ["BORROWED_COLOUR", "LONG_COLOUR", "OWN_COLOUR", "SHORT_COLOUR", "carryover_chart",
-           "compact", "figures", "loss_chart"]
+__all__ = ["BORROWED_COLOUR", "LONG_COLOUR", "NARROW", "OWN_COLOUR", "SHORT_COLOUR", "WIDTH",
+           "carryover_chart", "compact", "figures", "loss_chart"]
 
 SHORT_COLOUR = "#2f6f9f"
 LONG_COLOUR = "#c27c1a"
 OWN_COLOUR = "#2f6f9f"
 BORROWED_COLOUR = "#b3452f"
 WIDTH = 640
+NARROW = 340
 FONT = 'font-family="system-ui, sans-serif"'
 _STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5))
 
@@ -54,10 +55,11 @@ def _nice_top(peak: Decimal) -> tuple[Decimal, Decimal]:
     return peak, peak
 
 
-def _svg(height: int, label: str, title: str, desc: str, body: list[str]) -> Markup:
+def _svg(size: tuple[int, int], label: str, title: str, desc: str, body: list[str]) -> Markup:
     """Wrap the drawing in an accessible, responsive <svg> with a title and a description."""
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-            f'width="{WIDTH}" height="{height}" role="img" class="chart" '
+    width, height = size
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" role="img" class="chart" '
             f'aria-labelledby="{escape(label)}-title {escape(label)}-desc" {FONT} '
             f'font-size="14" fill="currentColor">'
             f'<title id="{escape(label)}-title">{escape(title)}</title>'
@@ -76,13 +78,17 @@ def _rect(x: Decimal, y: Decimal, w: Decimal, h: Decimal, colour: str) -> str:
             f'height="{_num(max(h, Decimal(0)))}" fill="{colour}"/>')
 
 
-def _legend(y: int, items: Sequence[tuple[str, str]]) -> list[str]:
-    out, x = [], 0
+def _legend(items: Sequence[tuple[str, str]], width: int) -> tuple[list[str], int]:
+    """Draw a legend from the top, wrapping to a new line when it runs out of width."""
+    out, x, y = [], 0, 18
     for colour, words in items:
+        wide = 40 + 8 * len(words)
+        if x and x + wide > width:
+            x, y = 0, y + 24
         out += [_rect(Decimal(x), Decimal(y - 11), Decimal(14), Decimal(14), colour),
                 _text(x + 20, y, words)]
-        x += 40 + 8 * len(words)
-    return out
+        x += wide
+    return out, y
 
 
 # -- the carryover projection ----------------------------------------------------------------
@@ -98,15 +104,16 @@ def _carry_desc(rows: Sequence[Mapping[str, Any]], years_to_use_up: int | None) 
     return said + f"; it lasts {years_to_use_up} years unless gains use it sooner."
 
 
-def _ticks(years: Sequence[int]) -> list[int]:
-    """Return the years to label on the axis: about eight, on round numbers."""
+def _ticks(years: Sequence[int], most: int) -> list[int]:
+    """Return the years to label on the axis: at most ``most``, on round numbers."""
     span = len(years)
-    every = next(n for n in (1, 2, 5, 10, 20, 25, 50) if span / n <= 8)
+    every = next((n for n in (1, 2, 5, 10, 20, 25, 50) if span / n <= most), 100)
     return [y for y in years if (y - years[0]) % every == 0]
 
 
 def carryover_chart(projection: Sequence[Mapping[str, Any]], *,
-                    years_to_use_up: int | None = None, label: str = "carryover") -> Markup | None:
+                    years_to_use_up: int | None = None, label: str = "carryover",
+                    width: int = WIDTH) -> Markup | None:
     """Draw what is left to carry forward after each year, short- and long-term stacked."""
     rows = list(projection)
     if not rows:
@@ -115,16 +122,18 @@ def carryover_chart(projection: Sequence[Mapping[str, Any]], *,
     long = [Decimal(r["carryover_long_term"]) for r in rows]
     before = short[0] + long[0] + Decimal(rows[0]["deduction"])
     top, gap = _nice_top(before)
-    left, plot_top, plot_h, height = Decimal(64), Decimal(40), Decimal(220), 320
-    plot_w = Decimal(WIDTH) - left - 8
+    body, legend = _legend([(SHORT_COLOUR, "Short-term loss left"),
+                            (LONG_COLOUR, "Long-term loss left")], width)
+    left, plot_top, plot_h = Decimal(64), Decimal(legend + 22), Decimal(220)
+    height = legend + 302
+    plot_w = Decimal(width) - left - 8
     slot = plot_w / len(rows)
     bar = max(slot * Decimal("0.7"), Decimal(1))
-    body = _legend(18, [(SHORT_COLOUR, "Short-term loss left"),
-                        (LONG_COLOUR, "Long-term loss left")])
+    ticks = _ticks([r["tax_year"] for r in rows], max(2, width // 80))
     level = Decimal(0)
     while level <= top:
         y = plot_top + plot_h - plot_h * level / top
-        body += [f'<line x1="{_num(left)}" x2="{WIDTH}" y1="{_num(y)}" y2="{_num(y)}" '
+        body += [f'<line x1="{_num(left)}" x2="{width}" y1="{_num(y)}" y2="{_num(y)}" '
                  f'stroke="currentColor" stroke-opacity="0.25"/>',
                  _text(left - 6, y + 5, compact(level), anchor="end", size=12)]
         level += gap
@@ -134,14 +143,14 @@ def carryover_chart(projection: Sequence[Mapping[str, Any]], *,
         base = plot_top + plot_h
         body += [_rect(x, base - h_long, bar, h_long, LONG_COLOUR),
                  _rect(x, base - h_long - h_short, bar, h_short, SHORT_COLOUR)]
-        if not short[index] + long[index]:
-            body.append(_text(min(x + bar / 2, Decimal(WIDTH)), base - 8, "used up",
+        if not short[index] + long[index] and len(rows) <= 30:
+            body.append(_text(min(x + bar / 2, Decimal(width)), base - 8, "used up",
                               anchor="end" if index > len(rows) / 2 else "middle", size=12))
-        if row["tax_year"] in _ticks([r["tax_year"] for r in rows]):
+        if row["tax_year"] in ticks:
             body.append(_text(x + bar / 2, base + 20, str(row["tax_year"]), anchor="middle",
                               size=12))
     body.append(_text(left, height - 8, "Tax year", size=12))
-    return _svg(height, label, "Loss carried forward, year by year",
+    return _svg((width, height), label, "Loss carried forward, year by year",
                 _carry_desc(rows, years_to_use_up), body)
 
 
@@ -160,36 +169,45 @@ def _loss_desc(summary: Mapping[str, Any], sources: Sequence[Mapping[str, Any]])
             f"came from. " + "; ".join(parts) + "." + tail)
 
 
-def loss_chart(summary: Mapping[str, Any], *, label: str = "loss") -> Markup | None:
+def loss_chart(summary: Mapping[str, Any], *, label: str = "loss",
+               width: int = WIDTH) -> Markup | None:
     """Draw the net loss split by funding source; borrowed money in its own colour."""
     sources = [s for s in summary.get("by_source", []) if Decimal(s["loss"]) > 0]
     if Decimal(summary.get("net_loss") or 0) <= 0 or not sources:
         return None
     widest = max(Decimal(s["loss"]) for s in sources)
-    body = _legend(18, [(OWN_COLOUR, "Your own money"), (BORROWED_COLOUR, "Borrowed money")])
-    body.append(_text(0, 50, f"Net loss: {dollars(Decimal(summary['net_loss']))}",
+    body, y = _legend([(OWN_COLOUR, "Your own money"), (BORROWED_COLOUR, "Borrowed money")],
+                      width)
+    body.append(_text(0, y + 32, f"Net loss: {dollars(Decimal(summary['net_loss']))}",
                       weight="bold", size=16))
-    y = 84
+    y += 66
     for source in sources:
         loss = Decimal(source["loss"])
         colour = BORROWED_COLOUR if source.get("borrowed") else OWN_COLOUR
         share = f"{Decimal(source['share_percent']).normalize():f}%"
         body += [_text(0, y, _capital(source["label"])),
-                 _text(WIDTH, y, f"{dollars(loss)} ({share})", anchor="end"),
-                 _rect(Decimal(0), Decimal(y + 8), Decimal(WIDTH) * loss / widest,
+                 _text(width, y, f"{dollars(loss)} ({share})", anchor="end"),
+                 _rect(Decimal(0), Decimal(y + 8), Decimal(width) * loss / widest,
                        Decimal(20), colour)]
         y += 62
-    return _svg(y - 14, label, "Where the loss came from", _loss_desc(summary, sources), body)
+    return _svg((width, y - 14), label, "Where the loss came from",
+                _loss_desc(summary, sources), body)
 
 
 def figures(results: Mapping[str, Any]) -> dict[str, Any]:
-    """Return what a conversation's results let a page draw: pictures, and the deadlines."""
+    """Return what a conversation's results let a page draw: pictures, and the deadlines.
+
+    Each picture comes twice: at the full width, and narrow (phones and the widget), so the
+    words in it stay readable without scaling.
+    """
     loss = results.get("capital-loss") or {}
     summary = results.get("loss-summary")
-    return {
-        "carryover": carryover_chart(loss.get("projection") or [],
-                                     years_to_use_up=loss.get("years_to_use_up")),
-        "capital_loss": loss or None,
-        "loss": loss_chart(summary) if summary else None,
-        "deadlines": (results.get("deadlines") or {}).get("deadlines") or [],
-    }
+    drawn: dict[str, Any] = {"capital_loss": loss or None,
+                             "deadlines": (results.get("deadlines") or {}).get("deadlines") or []}
+    for suffix, width in (("", WIDTH), ("_narrow", NARROW)):
+        drawn["carryover" + suffix] = carryover_chart(
+            loss.get("projection") or [], years_to_use_up=loss.get("years_to_use_up"),
+            label="carryover" + suffix.replace("_", "-"), width=width)
+        drawn["loss" + suffix] = (loss_chart(summary, label="loss" + suffix.replace("_", "-"),
+                                             width=width) if summary else None)
+    return drawn

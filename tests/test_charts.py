@@ -135,12 +135,26 @@ def test_pictures_need_no_style_sheet_and_no_flask() -> None:
     assert not [name for name in imported if name.split(".")[0] == "flask"]
 
 
-def test_figures_gathers_what_a_page_can_draw() -> None:
+def test_figures_gathers_what_a_page_can_draw_wide_and_narrow() -> None:
     result = capital_loss("-20000.00")
     drawn = charts.figures({"capital-loss": result, "loss-summary": loss_summary(),
                             "deadlines": {"deadlines": [{"id": "reg_e_60_days"}]}})
-    assert "Loss carried forward" in str(drawn["carryover"])
-    assert "Where the loss came from" in str(drawn["loss"])
+    for name, title in (("carryover", "Loss carried forward"),
+                        ("loss", "Where the loss came from")):
+        wide, narrow = parse(drawn[name]), parse(drawn[name + "_narrow"])
+        assert title in wide.find(f"{SVG}title").text
+        assert (wide.get("width"), narrow.get("width")) == ("640", "340")
+        assert narrow.get("aria-labelledby").startswith(name + "-narrow-title")
     assert drawn["capital_loss"] is result and drawn["deadlines"] == [{"id": "reg_e_60_days"}]
-    assert charts.figures({}) == {"carryover": None, "capital_loss": None, "loss": None,
-                                  "deadlines": []}
+    assert charts.figures({}) == {"capital_loss": None, "deadlines": [], "carryover": None,
+                                  "loss": None, "carryover_narrow": None, "loss_narrow": None}
+
+
+def test_a_narrow_picture_wraps_its_legend_and_keeps_words_inside() -> None:
+    result = capital_loss("-250000.00", "-5000.00")
+    root = parse(charts.carryover_chart(result["projection"], width=340))
+    keys = [r for r in root.iter(f"{SVG}rect") if r.get("width") == "14.0"]
+    assert keys[0].get("y") != keys[1].get("y") and keys[0].get("x") == keys[1].get("x")
+    years = [t for t in root.iter(f"{SVG}text") if (t.text or "").isdigit()]
+    assert 2 <= len(years) <= 4
+    assert all(Decimal(t.get("x")) <= 340 for t in root.iter(f"{SVG}text"))

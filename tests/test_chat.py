@@ -12,6 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from tests.browser.engines import with_letter_flow
+
 #: Form posts for one whole path: a partner borrowed against the house and lost it.
 JOURNEY: list[tuple[str, dict[str, Any]]] = [
     ("welcome", {"situation": "partner", "funding": ["heloc"]}),
@@ -299,3 +301,37 @@ def test_the_flow_map_shows_the_picture_and_its_source(client: FlaskClient) -> N
     assert download.headers["Content-Disposition"] == (
         'attachment; filename="crypto-loss-recovery.svg"')
     assert client.get("/flows/nope").status_code == 404
+
+
+@pytest.fixture
+def letter_client(make_app: Any) -> FlaskClient:
+    """Return a client of an app that also serves the short letter-check flow."""
+    application: Flask = make_app(ENGINES=with_letter_flow())
+    return application.test_client()
+
+
+def test_letters_download_in_every_format_once_ready(letter_client: FlaskClient) -> None:
+    response = letter_client.post("/c", data={"flow": "letter-check"})
+    url = response.headers["Location"]
+    assert "Still needs: Your full name" in letter_client.get(url).text
+    refused = letter_client.get(url + "/documents/attorney-intake.pdf")
+    assert refused.status_code == 422 and "Your full name" in refused.text
+    post(letter_client, url, "facts", {"full_name": "Dana <b>Doe</b>", "state": "OH",
+                                      "learned_of_loss": "2026-11-02",
+                                      "incident_summary": "My partner traded on margin."})
+    html = letter_client.get(url).text
+    links = [t["href"] for t in tags(html, "a") if "/documents/" in (t.get("href") or "")]
+    assert links == [f"{url}/documents/attorney-intake.{fmt}"
+                     for fmt in ("pdf", "docx", "txt", "html")]
+    starts = {"pdf": b"%PDF", "docx": b"PK", "txt": b"", "html": b""}
+    for link in links:
+        with letter_client.get(link) as letter:
+            assert letter.status_code == 200, link
+            assert letter.headers["Content-Disposition"].startswith("attachment;")
+            assert letter.data.startswith(starts[link.rsplit(".", 1)[1]])
+    with letter_client.get(url + "/documents/attorney-intake.txt") as text:
+        assert "Dana <b>Doe</b>" in text.get_data(as_text=True)
+    with letter_client.get(url + "/evidence-pack.zip") as pack:
+        assert pack.mimetype == "application/zip" and pack.data.startswith(b"PK")
+    assert letter_client.get(url + "/documents/no-such-letter.pdf").status_code == 404
+    assert letter_client.get(url + "/documents/attorney-intake.exe").status_code == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -18,6 +19,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     send_from_directory,
     url_for,
 )
@@ -26,7 +28,7 @@ from markupsafe import Markup
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import charts, letters
+from .. import charts, documents, letters
 from ..calculators._common import dollars
 from ..conversations import Conversations, UnknownFlow
 from ..engine import Conflict, Finished, mermaid, svg
@@ -293,20 +295,33 @@ def export(conversation_id: str) -> Response:
     return response
 
 
-@bp.get("/c/<conversation_id>/documents/<document>.<fmt>")
+@bp.get("/c/<conversation_id>/documents/<document>.<any(pdf,docx,txt,html):fmt>")
 def document(conversation_id: str, document: str, fmt: str) -> Response:
     """Download one of the conversation's letters as pdf, docx, txt or html."""
     access = _access(conversation_id)
-    fetch = getattr(_service(), "document", None)
-    if fetch is None:
-        raise ApiError(404, "This server does not offer letter downloads yet.")
     with _opened():
         try:
-            rendered = fetch(access, document, fmt)
-        except LookupError:
-            raise ApiError(404, "No such document in this conversation.") from None
-    response = Response(rendered.content, mimetype=rendered.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+            rendered = documents.render(_service(), access, document, fmt)
+        except letters.UnknownLetter:
+            raise ApiError(404, "This conversation has no letter by that name.") from None
+        except documents.NotReady as exc:
+            raise ApiError(422, "This letter still needs your answers on: "
+                                f"{_field_labels(exc.missing)}.") from None
+    return _download(rendered.content, rendered.mimetype, rendered.filename)
+
+
+@bp.get("/c/<conversation_id>/evidence-pack.zip")
+def evidence_pack(conversation_id: str) -> Response:
+    """Download every ready letter with the timeline, worksheets and checklist, as a ZIP."""
+    access = _access(conversation_id)
+    with _opened():
+        content = documents.evidence_pack(_service(), access)
+    return _download(content, "application/zip", f"bearings-evidence-{conversation_id}.zip")
+
+
+def _download(content: bytes, mimetype: str, filename: str) -> Response:
+    response = send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
+                         download_name=filename)
     response.headers["Cache-Control"] = "no-store"
     return response
 

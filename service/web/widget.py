@@ -177,12 +177,12 @@ def review(conversation_id: str) -> Any:
 
 @api.get("/conversations/<conversation_id>/figures")
 def figures(conversation_id: str) -> Any:
-    """Return the step's pictures as SVG text (null when there is nothing to draw)."""
+    """Return the step's pictures, narrow for the widget, as SVG text (null when none)."""
     access = bearer(conversation_id)
     with translated(access):
         drawn = charts.figures(conversations().step(access)["results"])
-    return jsonify({"carryover": drawn["carryover"] and str(drawn["carryover"]),
-                    "loss": drawn["loss"] and str(drawn["loss"]),
+    return jsonify({"carryover": drawn["carryover_narrow"] and str(drawn["carryover_narrow"]),
+                    "loss": drawn["loss_narrow"] and str(drawn["loss_narrow"]),
                     "deadlines": drawn["deadlines"]})
 
 

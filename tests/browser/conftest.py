@@ -18,6 +18,8 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from service import create_app
 
+from .engines import with_letter_flow
+
 IN_CI = os.environ.get("CI") == "true"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -128,18 +130,22 @@ HOST_PAGE = """<!doctype html>
     }});
   }});
 </script>
-<script src="{base}/embed.js" data-flow="crypto-loss-recovery" data-title="Help after a loss"
+<script src="{base}/embed.js" data-flow="{flow}" data-title="Help after a loss"
   data-color="#6b2f8f" data-position="right" async></script>
 </body></html>"""
 
 
 class _HostPage(BaseHTTPRequestHandler):
-    """A third-party page with a strict policy of its own that embeds the widget."""
+    """A third-party page with a strict policy of its own that embeds the widget.
+
+    /letters embeds the short letter-check flow; every other path the recovery flow.
+    """
 
     base = ""
 
     def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
-        body = HOST_PAGE.format(nonce=HOST_NONCE, base=self.base).encode()
+        flow = "letter-check" if self.path.startswith("/letters") else "crypto-loss-recovery"
+        body = HOST_PAGE.format(nonce=HOST_NONCE, base=self.base, flow=flow).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Security-Policy",
@@ -172,7 +178,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("bearings")
     app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'bearings.db'}",
                       "INSTANCE_PATH": str(folder), "RATE_LIMIT": "off",
-                      "SECRET_KEY": "browser-test-secret", "ALLOWED_ORIGINS": [host_origin]})
+                      "SECRET_KEY": "browser-test-secret", "ALLOWED_ORIGINS": [host_origin],
+                      "ENGINES": with_letter_flow()})
     server = _serve(make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet))
     handler.base = f"http://127.0.0.1:{server.server_port}"
     yield Site(handler.base, host_origin, f"http://127.0.0.2:{stranger.server_port}", app)

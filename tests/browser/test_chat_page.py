@@ -189,6 +189,29 @@ def test_downloads_of_the_answers_and_the_flow_map(open_page: Any, site: Site) -
     assert Path(picture.value.path()).read_text().startswith("<svg")
 
 
+def test_a_letter_downloads_once_its_facts_are_in(open_page: Any, site: Site) -> None:
+    page = open_page()
+    page.goto(site.base + "/")
+    started = page.request.post(site.base + "/c", form={"flow": "letter-check"})
+    assert started.ok
+    page.goto(started.url)
+    at(page, "What the lawyer needs to know")
+    expect(page.locator(".documents")).to_contain_text("Still needs: Your full name")
+    page.get_by_label("Your full name").fill("Dana Doe")
+    page.get_by_label("Ohio").check()
+    page.get_by_label("When did you learn of the loss?").fill("2026-11-02")
+    page.get_by_label("What happened").fill("My partner traded our savings on margin.")
+    page.get_by_role("button", name="Continue").click()
+    at(page, "Your letter is ready")
+    check_screen(page, "a ready letter")
+    with page.expect_download() as letter:
+        page.get_by_role("link", name="PDF of Attorney intake summary").click()
+    assert Path(letter.value.path()).read_bytes().startswith(b"%PDF")
+    with page.expect_download() as text:
+        page.get_by_role("link", name="TXT of Attorney intake summary").click()
+    assert "Dana Doe" in Path(text.value.path()).read_text()
+
+
 def test_save_and_resume_on_another_device(open_page: Any, site: Site) -> None:
     page = open_page()
     begin(page, site)

@@ -152,6 +152,28 @@ def test_save_and_delete_inside_the_widget(browser: Any, console: Console, site:
     expect(laptop.get_by_role("heading", name="Sorry, that did not work.")).to_be_visible()
 
 
+def test_a_letter_downloads_from_inside_the_widget(browser: Any, console: Console, site: Site,
+                                                   contexts: list[Any]) -> None:
+    page = host_page(browser, console, contexts, site.host + "/letters")
+    inside = launch(page)
+    inside.get_by_role("button", name="Start").click()
+    at(inside, "What the lawyer needs to know")
+    inside.get_by_label("Your full name").fill("Dana Doe")
+    inside.get_by_label("Ohio").check()
+    inside.get_by_label("When did you learn of the loss?").fill("2026-11-02")
+    inside.get_by_label("What happened").fill("My partner traded our savings on margin.")
+    go_on(inside)
+    at(inside, "Your letter is ready")
+    audit(frame(page, site), "widget with a ready letter")
+    with page.expect_download() as letter:
+        inside.get_by_role("button", name="DOCX of Attorney intake summary").click()
+    assert letter.value.suggested_filename == "attorney-intake.docx"
+    assert Path(letter.value.path()).read_bytes().startswith(b"PK")
+    page.wait_for_function("window.seen.some(e => e.name === 'document')")
+    assert events(page, "document") == [{"id": "attorney-intake", "format": "docx"}]
+    assert events(page, "complete")
+
+
 def test_the_widget_resumes_where_third_party_cookies_are_blocked(
         strict_browser: Any, console: Console, site: Site, contexts: list[Any]) -> None:
     page = host_page(strict_browser, console, contexts, site.host + "/")

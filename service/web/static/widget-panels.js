@@ -23,6 +23,15 @@
     }))]);
   }
 
+  function carriedText(loss) {
+    var short = loss.carryover.short_term, long = loss.carryover.long_term, none = "0.00";
+    var said = "This year " + UI.dollars(loss.deduction) + " comes off your other income. ";
+    if (short !== none && long !== none) return said + "You carry " + UI.dollars(short) + " of short-term and " + UI.dollars(long) + " of long-term loss into next year.";
+    if (short !== none) return said + "You carry " + UI.dollars(short) + " of short-term loss into next year.";
+    if (long !== none) return said + "You carry " + UI.dollars(long) + " of long-term loss into next year.";
+    return said + "Nothing carries into next year.";
+  }
+
   /* The pictures are drawn on the server; fetch them once the results allow one. */
   function pictures(step) {
     var results = step.results || {};
@@ -30,9 +39,7 @@
     if (!(loss && loss.projection && loss.projection.length) && !results["loss-summary"]) return [];
     var carry = el("div", { "class": "picture" }), split = el("div", { "class": "picture" });
     var carryCard = card("w-carryover", "Your loss, carried forward", [
-      loss ? el("p", { text: "This year " + UI.dollars(loss.deduction) + " comes off your other income. You carry " +
-        UI.dollars(loss.carryover.short_term) + " of short-term and " + UI.dollars(loss.carryover.long_term) +
-        " of long-term loss into next year." }) : null, carry]);
+      loss ? el("p", { text: carriedText(loss) }) : null, carry]);
     var splitCard = card("w-loss", "Where the loss came from", [split]);
     carryCard.hidden = true;
     splitCard.hidden = true;
@@ -67,9 +74,14 @@
     });
     return card("w-documents", "Your documents", [
       list.length ? el("ul", { "class": "documents-list" }, list) : el("p", { "class": "small", text: "Letters appear here as the steps call for them." }),
-      el("p", {}, [el("button", { type: "button", "class": "link", text: "Download all my answers (JSON)", on: { click: function () {
-        W().download(W().conversation("/export"), "bearings-" + session.id + ".json", { id: "answers", format: "json" });
-      } } })])]);
+      el("ul", { "class": "documents-list downloads" }, [
+        step.documents.some(function (doc) { return doc.ready; }) ? el("li", {}, [el("button", { type: "button", "class": "link",
+          text: "Download every ready letter with your timeline and worksheets (ZIP)", on: { click: function () {
+            W().download(W().conversation("/evidence-pack.zip"), "bearings-evidence-" + session.id + ".zip", { id: "evidence-pack", format: "zip" });
+          } } })]) : null,
+        el("li", {}, [el("button", { type: "button", "class": "link", text: "Download all my answers (JSON)", on: { click: function () {
+          W().download(W().conversation("/export"), "bearings-" + session.id + ".json", { id: "answers", format: "json" });
+        } } })])])]);
   }
 
   function build(step, options) {

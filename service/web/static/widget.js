@@ -32,6 +32,8 @@
     return fetch(path, { headers: { Authorization: "Bearer " + session.token }, credentials: "omit" })
       .then(function (response) {
         if (!response.ok) throw new Error("download failed: " + response.status);
+        var given = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+        if (given) name = given[1];
         return response.blob();
       })
       .then(function (blob) {
