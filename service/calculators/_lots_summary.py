@@ -72,7 +72,7 @@ def explanation(method: str, tax_year: int | None, report: Report) -> list[str]:
         "uses only lots held in the same wallet or account.",
         "A sale is long-term when the asset was held more than one year: counting starts the "
         "day after it was acquired, so a sale on the anniversary is still short-term.",
-        f"{len(report.disposals)} Form 8949 rows {scope}: short-term {dollars(sp - sb)} "
+        f"{_rows(len(report.disposals))} {scope}: short-term {dollars(sp - sb)} "
         f"(proceeds {dollars(sp)}, basis {dollars(sb)}), long-term {dollars(lp - lb)} "
         f"(proceeds {dollars(lp)}, basis {dollars(lb)}).",
     ]
@@ -80,11 +80,17 @@ def explanation(method: str, tax_year: int | None, report: Report) -> list[str]:
         sentences.append(f"Staking and rewards of {dollars(report.income_total)} are ordinary "
                          "income; each reward starts a lot at that value.")
     if report.warnings:
-        sentences.append(f"{len(report.warnings) + report.dropped} warnings need a look "
-                         "before these figures are used.")
+        count = len(report.warnings) + report.dropped
+        sentences.append(f"{count} warning{'s' if count != 1 else ''} need"
+                         f"{'' if count != 1 else 's'} a look before these figures are used.")
     sentences.append("These figures are a worksheet for you or your tax preparer, not tax "
                      "advice.")
     return sentences
+
+
+def _rows(count: int) -> str:
+    """Say how many Form 8949 rows there are."""
+    return f"{count:,} Form 8949 row{'s' if count != 1 else ''}"
 
 
 def more_warnings(report: Report) -> list[dict[str, Any]]:
