@@ -37,6 +37,9 @@ CASES = {
     "coinbase_legacy.csv": ("coinbase-legacy", 5, [
         ("buy", "ETH", "2", "2200", "32.99"), ("sell", "ETH", "0.5", "850", "12.53"),
         ("income", "XLM", "10", "4", ""), ("transfer_in", "BTC", "0.01", "500", "")], [10]),
+    "coinbase_2023.csv": ("coinbase", 3, [
+        ("buy", "SOL", "10", "105", "1.99"), ("sell", "SOL", "4", "88", "1.58"),
+        ("income", "SOL", "0.02", "0.42", "")], []),
     "kraken_ledgers.csv": ("kraken-ledgers", 13, [
         ("buy", "BTC", "0.5", "21000", "33.6"), ("transfer_in", "ETH", "1", "", ""),
         ("transfer_out", "BTC", "0.10015", "", ""), ("sell", "BTC", "0.2", "9000", "14.4")],

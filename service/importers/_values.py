@@ -135,6 +135,8 @@ def tx(ident: str, time: str, kind: str, name: str, quantity: Decimal,
     if not quantity or quantity > LIMIT or quantity.as_tuple().exponent < -18:  # type: ignore
         raise RowError(f"the quantity {number_text(quantity)} is not above 0 with at most 18 "
                        "decimal places")
+    if usd_value is None and kind in ("buy", "sell", "income", "fee"):
+        raise RowError(f"this {kind} of {name} has no US dollar value in the file")
     row: dict[str, Any] = {"id": ident[:100], "time": time, "type": kind, "asset": name,
                            "quantity": number_text(quantity)}
     if usd_value is not None:

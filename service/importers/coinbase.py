@@ -20,13 +20,23 @@ SENDS = frozenset(("send", "withdrawal", "pro withdrawal", "exchange withdrawal"
 RECEIVES = frozenset(("receive", "deposit", "pro deposit", "exchange deposit"))
 _CONVERTED = re.compile(r"converted\s+([\d.,]+)\s+(\S+)\s+to\s+([\d.,]+)\s+(\S+)", re.I)
 #: Column names of each layout, in a fixed order: time, type, asset, quantity, currency,
-#: price, subtotal, total, fees, notes, id.
-CURRENT = ("timestamp", "transaction type", "asset", "quantity transacted", "price currency",
-           "price at transaction", "subtotal", "total (inclusive of fees and/or spread)",
-           "fees and/or spread", "notes", "id")
+#: price, subtotal, total, fees, notes, id ("a|b": whichever the file has; 2022-2023 exports
+#: say "Spot Price Currency" and "Spot Price at Transaction").
+CURRENT = ("timestamp", "transaction type", "asset", "quantity transacted",
+           "price currency|spot price currency", "price at transaction|spot price at transaction",
+           "subtotal", "total (inclusive of fees and/or spread)", "fees and/or spread", "notes",
+           "id")
 LEGACY = ("timestamp", "transaction type", "asset", "quantity transacted", "",
           "usd spot price at transaction", "usd subtotal", "usd total (inclusive of fees)",
           "usd fees", "notes", "")
+
+
+def _cell(row: dict[str, str], names: str) -> str:
+    """Return the first of the ``|``-separated columns the row has ("" when none)."""
+    for name in names.split("|"):
+        if name in row:
+            return row[name]
+    return ""
 
 
 def _layout(names: tuple[str, ...]) -> Any:
@@ -40,7 +50,7 @@ def _layout(names: tuple[str, ...]) -> Any:
 
 def _row(number: int, row: dict[str, str], names: tuple[str, ...]) -> list[dict[str, Any]]:
     """Turn one Coinbase row into transactions."""
-    get = [row.get(name, "") if name else "" for name in names]
+    get = [_cell(row, name) if name else "" for name in names]
     moment, kind, code, raw_quantity, currency, price, subtotal, _total, fees, notes, ident = get
     kind, name = kind.lower(), asset(code)
     currency = (currency or "USD").upper()
@@ -89,8 +99,8 @@ def _convert(ident: str, time: str, name: str, quantity: Decimal, value: Decimal
 FORMATS = (
     Format("coinbase", "Coinbase transaction history (ID, Timestamp, Transaction Type, Asset, "
            "Quantity Transacted, Price Currency, Price at Transaction, Subtotal, Total, Fees)",
-           ("timestamp", "transaction type", "asset", "quantity transacted",
-            "price at transaction", "subtotal"), _layout(CURRENT)),
+           ("timestamp", "transaction type", "asset", "quantity transacted", "subtotal"),
+           _layout(CURRENT)),
     Format("coinbase-legacy", "Coinbase transaction history, older layout (Timestamp, "
            "Transaction Type, Asset, Quantity Transacted, USD Spot Price at Transaction, "
            "USD Subtotal, USD Total, USD Fees)",
