@@ -1,11 +1,17 @@
-"""A small closed-loop load generator: N clients on keep-alive connections, for D seconds."""
+"""A lean closed-loop load generator: N keep-alive clients multiplexed on one thread.
+
+One thread and a selector drive every connection, so the client costs little CPU on a machine
+it shares with the server and adds no thread-switching delay of its own to the latencies: a
+latency is the time from sending a request to having its whole response. The same client
+measures the baseline and every operation.
+"""
 
 from __future__ import annotations
 
 import http.client
 import json
-import statistics
-import threading
+import selectors
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,46 +48,111 @@ class Result:
                 f"p99 {self.pct(0.99):6.1f} ms  errors {self.errors}")
 
 
+def encode(port: int, method: str, path: str, body: bytes | None,
+           headers: dict[str, str]) -> bytes:
+    """Return one HTTP/1.1 keep-alive request as bytes."""
+    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    if body is not None or method in ("POST", "PUT", "PATCH"):
+        lines.append(f"Content-Length: {len(body or b'')}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
+
+
+class _Client:
+    """One connection: the request in flight and the bytes of its response so far."""
+
+    def __init__(self, index: int, port: int) -> None:
+        self.index, self.port, self.sent = index, port, 0
+        self.sock = self.connect()
+        self.buffer = b""
+        self.began = 0.0
+
+    def connect(self) -> socket.socket:
+        sock = socket.create_connection(("127.0.0.1", self.port))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.setblocking(False)
+        return sock
+
+    def response(self) -> tuple[int, bool] | None:
+        """Return (status, keep-alive) once the whole response is in, else None."""
+        head_end = self.buffer.find(b"\r\n\r\n")
+        if head_end < 0:
+            return None
+        head = self.buffer[:head_end].decode("latin-1").split("\r\n")
+        fields = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in head[1:])}
+        length = int(fields.get("content-length", "0"))
+        if len(self.buffer) < head_end + 4 + length:
+            return None
+        self.buffer = self.buffer[head_end + 4 + length:]
+        return int(head[0].split()[1]), fields.get("connection", "").lower() != "close"
+
+
 def run(name: str, port: int, request: Request, clients: int = 16, seconds: float = 5.0,
         expect: int = 200, limit_per_client: int | None = None) -> Result:
-    """Run ``clients`` threads sending ``request(client, n)`` until time or the limit runs out."""
-    latencies: list[list[float]] = [[] for _ in range(clients)]
-    errors = [0] * clients
-    deadline = time.perf_counter() + seconds
-    start_gate = threading.Barrier(clients + 1)
-
-    def worker(index: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        start_gate.wait()
-        n = 0
-        while time.perf_counter() < deadline and (limit_per_client is None
-                                                  or n < limit_per_client):
-            method, path, body, headers = request(index, n)
-            began = time.perf_counter()
-            try:
-                connection.request(method, path, body=body, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                ok = response.status == expect
-            except (OSError, http.client.HTTPException):
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                ok = False
-            latencies[index].append(time.perf_counter() - began)
-            errors[index] += 0 if ok else 1
-            n += 1
-        connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    start_gate.wait()
+    """Keep ``clients`` connections busy with ``request(client, n)`` for ``seconds``."""
+    selector = selectors.DefaultSelector()
+    pool = [_Client(i, port) for i in range(clients)]
+    latencies: list[float] = []
+    errors = 0
     began = time.perf_counter()
-    for thread in threads:
-        thread.join()
+    deadline = began + seconds
+
+    def send(client: _Client) -> bool:
+        if time.perf_counter() >= deadline or (
+                limit_per_client is not None and client.sent >= limit_per_client):
+            return False
+        method, path, body, headers = request(client.index, client.sent)
+        client.sent += 1
+        client.began = time.perf_counter()
+        client.sock.setblocking(True)
+        client.sock.sendall(encode(port, method, path, body, headers))
+        client.sock.setblocking(False)
+        return True
+
+    for client in pool:
+        selector.register(client.sock, selectors.EVENT_READ, client)
+        send(client)
+    active = clients
+    while active:
+        for key, _ in selector.select(timeout=30):
+            client = key.data
+            try:
+                chunk = client.sock.recv(262144)
+            except (BlockingIOError, InterruptedError):
+                continue
+            except OSError:
+                chunk = b""
+            if not chunk:  # the server closed the connection: count it, reconnect
+                errors += 1
+                latencies.append(time.perf_counter() - client.began)
+                selector.unregister(client.sock)
+                client.sock.close()
+                client.sock, client.buffer = client.connect(), b""
+                selector.register(client.sock, selectors.EVENT_READ, client)
+                if not send(client):
+                    selector.unregister(client.sock)
+                    active -= 1
+                continue
+            client.buffer += chunk
+            done = client.response()
+            if done is None:
+                continue
+            latencies.append(time.perf_counter() - client.began)
+            status, keep = done
+            errors += status != expect
+            if not keep:
+                selector.unregister(client.sock)
+                client.sock.close()
+                client.sock, client.buffer = client.connect(), b""
+                selector.register(client.sock, selectors.EVENT_READ, client)
+            if not send(client):
+                selector.unregister(client.sock)
+                active -= 1
     elapsed = time.perf_counter() - began
-    flat = [x for per in latencies for x in per]
-    return Result(name, len(flat), sum(errors), elapsed, flat)
+    for client in pool:
+        client.sock.close()
+    selector.close()
+    return Result(name, len(latencies), errors, elapsed, latencies)
 
 
 def post_json(port: int, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
@@ -93,8 +164,3 @@ def post_json(port: int, path: str, body: Any, headers: dict[str, str] | None = 
     data = json.loads(response.read())
     connection.close()
     return data
-
-
-def median(values: list[float]) -> float:
-    """Return the median."""
-    return statistics.median(values)
