@@ -51,6 +51,13 @@ class _DateTime(fields.AwareDateTime):
         "invalid_awareness": "Add a time zone, for example Z for UTC.",
     }
 
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        moment: datetime = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:  # 0001-01-01T00:00+14:00 is before the first UTC instant
+            raise self.make_error("invalid") from None
+
 
 class _Integer(fields.Integer):
     default_error_messages = {"invalid": "Enter a whole number."}
