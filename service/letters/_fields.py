@@ -42,6 +42,9 @@ class Text(fields.String):
         return clean_text(text, multiline=self.multiline)
 
 
+_OUTSIDE_YEARS = "Enter a time from 2000 to 2100."
+
+
 class UtcDateTime(fields.AwareDateTime):
     """An ISO 8601 time, returned in UTC; a time without an offset is taken as UTC."""
 
@@ -51,7 +54,13 @@ class UtcDateTime(fields.AwareDateTime):
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None,
                      **kwargs: Any) -> datetime:
         moment: datetime = super()._deserialize(value, attr, data, **kwargs)
-        return moment.astimezone(UTC)
+        try:
+            moment = moment.astimezone(UTC)
+        except OverflowError:  # 0001-01-01T00:00+14:00 is before the first UTC instant
+            raise ValidationError(_OUTSIDE_YEARS) from None
+        if not 2000 <= moment.year <= 2100:  # the years dates are held to, and clocks count in
+            raise ValidationError(_OUTSIDE_YEARS)
+        return moment
 
 
 class When(fields.Field):
