@@ -30,6 +30,7 @@ SLUG = validate.Regexp(r"^[a-z][a-z0-9_-]*$", error="Use lower-case letters, dig
 class Choice:
     value: str
     label: str
+    synonyms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,13 @@ class _ChoiceSchema(Schema):
 
     value = fields.String(required=True, validate=validate.Length(min=1, max=100))
     label = fields.String(required=True, validate=validate.Length(min=1))
+    #: Other ways people say this choice, for matching typed answers (engine.fuzzy).
+    synonyms = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
+                           load_default=list)
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Choice:
+        data["synonyms"] = tuple(data["synonyms"])
         return Choice(**data)
 
 
