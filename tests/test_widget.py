@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.web.widget import text_on
+from tests.browser.story import shown_choice, value_for
 
 HOST = "https://help.example.org"
 
@@ -122,33 +123,43 @@ def test_a_bad_resume_request_is_answered_in_json(web: FlaskClient, body: Any, s
     assert response.status_code == status and key in response.get_json()
 
 
+def story_walk(web: FlaskClient, cid: str, auth: dict[str, str], steps: int = 200) -> list[Any]:
+    """Answer up to ``steps`` steps with the story's answers through the JSON API."""
+    seen: list[Any] = []
+    step = web.get(f"/api/v1/conversations/{cid}", headers=auth).get_json()
+    while step["status"] != "complete" and len(seen) < steps:
+        seen.append(step)
+        answers = {f["name"]: value_for(f) for f in step["fields"] if value_for(f) is not None}
+        step = answer(web, cid, auth, **answers)
+    return seen
+
+
 def test_revisit_review_and_figures(web: FlaskClient) -> None:
     cid, auth = started(web)
     base = f"/widget/api/conversations/{cid}"
-    answer(web, cid, auth, situation="partner", funding=["heloc"])
-    answer(web, cid, auth, secured_steps=["logout"])
+    seen = story_walk(web, cid, auth, steps=2)
     review = web.get(base + "/review", headers=auth).get_json()["steps"]
-    assert review[0]["answers"][0]["shown"] == (
-        "A partner or family member traded without my agreement")
-    assert review[1]["answers"][0]["shown"] == "Logged out of the exchange on every device"
+    assert [entry["state"] for entry in review] == [s["state"] for s in seen]
+    choice = next(f for f in seen[0]["fields"] if f["type"] == "choice")
+    shown = {a["name"]: a["shown"] for a in review[0]["answers"]}
+    assert shown[choice["name"]] == shown_choice(choice, value_for(choice))
     assert web.get(base + "/figures", headers=auth).get_json() == {
         "carryover": None, "loss": None, "deadlines": []}
-    step = web.post(base + "/revisit", headers=auth, json={"state": "welcome"}).get_json()
-    assert step["state"] == "welcome" and step["fields"][1]["value"] == ["heloc"]
-    stale = web.post(base + "/revisit", headers=auth, json={"state": "legal"})
-    assert stale.status_code == 409 and stale.get_json()["current"]["state"] == "welcome"
+    step = web.post(base + "/revisit", headers=auth, json={"state": seen[0]["state"]}).get_json()
+    assert step["state"] == seen[0]["state"]
+    assert {f["name"]: f.get("value") for f in step["fields"] if "value" in f} == {
+        f["name"]: value_for(f) for f in seen[0]["fields"] if value_for(f) is not None}
+    stale = web.post(base + "/revisit", headers=auth, json={"state": "done"})
+    assert stale.status_code == 409 and stale.get_json()["current"]["state"] == seen[0]["state"]
 
 
-def test_figures_are_svg_once_the_tax_step_is_answered(web: FlaskClient) -> None:
+def test_figures_are_narrow_svg_once_the_tax_step_is_answered(web: FlaskClient) -> None:
     cid, auth = started(web)
-    for answers in ({"situation": "bad_trade", "funding": ["savings"]}, {}, {},
-                    {"positions_status": "closed"}, {"exchange_name": "Example"},
-                    {"funds_withdrawn": False}, {"shared_finances": False},
-                    {"tax_year": 2025, "filing_status": "single", "short_term": "-20000.00"}):
-        answer(web, cid, auth, **answers)
+    story_walk(web, cid, auth)
     figures = web.get(f"/widget/api/conversations/{cid}/figures", headers=auth).get_json()
-    assert figures["carryover"].startswith('<svg xmlns="http://www.w3.org/2000/svg"')
-    assert "Loss carried forward" in figures["carryover"] and figures["loss"] is None
+    assert figures["carryover"].startswith('<svg xmlns="http://www.w3.org/2000/svg" '
+                                           'viewBox="0 0 340 ')
+    assert "Loss carried forward" in figures["carryover"]
 
 
 def test_the_widget_api_needs_the_token(web: FlaskClient) -> None:

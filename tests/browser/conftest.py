@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from service import create_app
+from service.store import Access
 
 from .engines import with_letter_flow
 
@@ -166,6 +168,32 @@ class Site:
     host: str
     stranger: str
     app: Any
+
+    def step(self, access: Access) -> dict[str, Any]:
+        """Return a conversation's current step, straight from the service."""
+        step: dict[str, Any] = self.app.extensions["bearings"].step(access)
+        return step
+
+    def chat_access(self, page: Any) -> Access:
+        """Return the access the chat page at ``page.url`` holds in its cookie."""
+        path = urlparse(page.url).path
+        token = next(c["value"] for c in page.context.cookies()
+                     if c["name"] == "bearings_token" and c["path"] == path)
+        return Access(path.rsplit("/", 1)[1], token)
+
+    def widget_access(self, page: Any, flow: str = "crypto-loss-recovery") -> Access:
+        """Return the access the host page keeps for the widget in its localStorage."""
+        kept = page.evaluate("key => JSON.parse(localStorage.getItem(key))",
+                             f"bearings:{self.base}:{flow}")
+        return Access(kept["id"], kept["token"])
+
+    def chat_steps(self, page: Any) -> Any:
+        """Return a function giving the current step of the chat page's conversation."""
+        return lambda: self.step(self.chat_access(page))
+
+    def widget_steps(self, page: Any, flow: str = "crypto-loss-recovery") -> Any:
+        """Return a function giving the current step of the widget's conversation."""
+        return lambda: self.step(self.widget_access(page, flow))
 
 
 @pytest.fixture(scope="session")

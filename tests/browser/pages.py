@@ -1,5 +1,5 @@
 """What the browser tests do on every screen: axe-core, the 360 px check, screenshots, and the
-journey a person takes through the recovery flow (on the chat page or inside the widget)."""
+story (tests/browser/story.py) told through the chat page or the widget, step by step."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
+
+from .story import plain, shown_choice, value_for
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 RUN_AXE = """async () => {
@@ -45,7 +47,7 @@ def shoot(page: Any, folder: Path, name: str, *, full: bool = True) -> Path:
     return path
 
 
-# -- the journey: a partner borrowed against the house and lost it ------------------------------
+# -- the story, told through the page ------------------------------------------------------------
 
 def current(scope: Any) -> Any:
     """Return the assistant's current message (the question being asked)."""
@@ -62,72 +64,71 @@ def go_on(scope: Any) -> None:
     scope.get_by_role("button", name="Continue", exact=True).click()
 
 
-def tick(scope: Any, *labels: str) -> None:
-    """Tick options by their visible label."""
-    for label in labels:
-        scope.get_by_label(label, exact=True).check()
-
-
 def reply(scope: Any, label: str) -> None:
     """Press a quick-reply button."""
-    scope.locator("button.reply", has_text=label).click()
+    scope.locator(".replies").get_by_role("button", name=label, exact=True).click()
 
 
-def fill(scope: Any, label: str, value: str) -> None:
-    """Type into the field labelled ``label``."""
-    scope.get_by_label(label).fill(value)
-
-
-def pick(scope: Any, label: str, value: str) -> None:
-    """Choose ``value`` in a list, or type it where the field is free text."""
-    control = scope.get_by_label(label)
-    if control.evaluate("e => e.tagName") == "SELECT":
+def fill_field(scope: Any, spec: dict[str, Any], value: Any) -> None:
+    """Answer one field through its control, as a person would."""
+    control = scope.locator(f"#f-{spec['name']}")
+    kind = spec["type"]
+    if kind == "choice" and len(spec["choices"]) > 8:
         control.select_option(value)
+    elif kind in ("choice", "boolean"):
+        control.get_by_label(shown_choice(spec, value), exact=True).check()
+    elif kind == "multichoice":
+        for each in value:
+            control.get_by_label(shown_choice(spec, each), exact=True).check()
+    elif kind == "acknowledge":
+        control.check()
     else:
-        control.fill(value)
+        control.fill(str(value))
 
 
-Step = tuple[str, Callable[[Any], None]]
-
-JOURNEY: list[Step] = [
-    ("What happened?", lambda s: (
-        tick(s, "A partner or family member traded without my agreement",
-             "A home equity line (HELOC) or other loan"), go_on(s))),
-    ("Stop the damage first", lambda s: (
-        tick(s, "Logged out of the exchange on every device",
-             "Changed the exchange and e-mail passwords"), go_on(s))),
-    ("Keep proof while it is fresh", lambda s: (
-        fill(s, "In a few lines, what happened and when?",
-             "He opened a 10x short on July 1 and it was liquidated on July 2."), go_on(s))),
-    ("Is anything still open?", lambda s: reply(s, "Yes, all closed")),
-    ("Contact the platform", lambda s: (
-        fill(s, "Which exchange or platform?", "Example Exchange"), go_on(s))),
-    ("Tell the bank", lambda s: (
-        fill(s, "When did you learn of the loss?", "2026-11-02"), go_on(s))),
-    ("Did money leave for outside wallets?", lambda s: reply(s, "No")),
-    ("Who shares these accounts and debts?", lambda s: reply(s, "Yes")),
-    ("Talk to a family lawyer", lambda s: (pick(s, "Which US state do you live in?", "OH"),
-                                           go_on(s))),
-    ("The tax side", lambda s: (
-        fill(s, "Tax year of the loss", "2025"), tick(s, "Married filing jointly"),
-        fill(s, "Net short-term gain or loss this year (a loss is negative)", "-250000"),
-        go_on(s))),
-    ("What the loss means for your taxes", lambda s: (tick(s, "I have read this"), go_on(s))),
-    ("Guardrails for the future", lambda s: (
-        fill(s, "Largest single trade allowed, in dollars", "1000"),
-        fill(s, "Hours to wait before trading after a big loss", "48"), go_on(s))),
-    ("People who can help", lambda s: (tick(s, "A CPA or tax preparer"), go_on(s))),
-]
-FINAL = "Your recovery plan"
+def answer_step(scope: Any, step: dict[str, Any]) -> None:
+    """Answer the step with the story's answers and send it."""
+    fields = step["fields"]
+    if len(fields) == 1 and fields[0]["type"] in ("choice", "boolean"):
+        value = value_for(fields[0])
+        reply(scope, shown_choice(fields[0], plain(fields[0]) if value is None else value))
+        return
+    for spec in fields:
+        value = value_for(spec)
+        if value is not None:
+            fill_field(scope, spec, value)
+    go_on(scope)
 
 
-def walk(scope: Any, steps: list[Step], on_each: Callable[[str], None] | None = None) -> None:
-    """Take ``steps`` in order, checking each question is the current one first."""
-    for title, act in steps:
-        at(scope, title)
+def send(scope: Any) -> None:
+    """Press Continue and wait until the page shows the next step."""
+    version = scope.locator("[data-step-version]").get_attribute("data-step-version")
+    go_on(scope)
+    expect(scope.locator("[data-step-version]")).not_to_have_attribute(
+        "data-step-version", str(version))
+
+
+def moved_on(scope: Any, step: dict[str, Any]) -> None:
+    """Wait until the page shows a step other than ``step``."""
+    expect(scope.locator("[data-step-version]")).not_to_have_attribute(
+        "data-step-version", str(step["version"]))
+
+
+def walk(scope: Any, fetch: Callable[[], dict[str, Any]], steps: int = 200,
+         on_each: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
+    """Answer up to ``steps`` steps of the story; return the steps answered."""
+    seen: list[dict[str, Any]] = []
+    while len(seen) < steps:
+        step = fetch()
+        at(scope, step["title"])
+        if step["status"] == "complete":
+            break
         if on_each:
-            on_each(title)
-        act(scope)
+            on_each(step)
+        answer_step(scope, step)
+        moved_on(scope, step)
+        seen.append(step)
+    return seen
 
 
 def step_of(scope: Any) -> tuple[int, int]:

@@ -1,5 +1,5 @@
 """The chat page in a real Chromium: the whole conversation, keyboard, errors, review and edit,
-downloads, save and resume on another device, delete, phone width and dark mode."""
+downloads, save and resume on another device, delete, phone width, dark mode, JavaScript off."""
 
 from __future__ import annotations
 
@@ -15,17 +15,8 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import Console, Site
-from .pages import (
-    FINAL,
-    JOURNEY,
-    at,
-    audit,
-    check_screen,
-    fits,
-    shoot,
-    step_of,
-    walk,
-)
+from .pages import at, audit, check_screen, fits, go_on, send, shoot, step_of, walk
+from .story import shown_choice, value_for
 
 pytestmark = pytest.mark.browser
 LAPTOP = {"width": 1280, "height": 900}
@@ -47,12 +38,14 @@ def open_page(browser: Any, console: Console) -> Iterator[Any]:
         context.close()
 
 
-def begin(page: Any, site: Site) -> str:
-    """Open the welcome page, press Start and return the conversation's URL."""
+def begin(page: Any, site: Site) -> dict[str, Any]:
+    """Open the welcome page, press Start and return the first step."""
     page.goto(site.base + "/")
     page.get_by_role("button", name="Start").click()
-    at(page, "What happened?")
-    return str(page.url)
+    expect(page.locator("[data-step-version]")).to_be_visible()
+    step = site.chat_steps(page)()
+    at(page, step["title"])
+    return step
 
 
 def test_a_whole_conversation_on_the_chat_page(open_page: Any, site: Site,
@@ -60,19 +53,19 @@ def test_a_whole_conversation_on_the_chat_page(open_page: Any, site: Site,
     page = open_page()
     page.goto(site.base + "/")
     check_screen(page, "welcome page")
-    page.get_by_role("button", name="Start").click()
-    seen: list[tuple[int, int]] = []
+    begin(page, site)
+    shown: list[tuple[int, int]] = []
 
-    def each(title: str) -> None:
-        seen.append(step_of(page))
-        check_screen(page, title)
-        if title == "Stop the damage first":
+    def each(step: dict[str, Any]) -> None:
+        assert step_of(page) == (step["progress"]["step"], step["progress"]["of"])
+        shown.append(step_of(page))
+        check_screen(page, step["title"])
+        if len(shown) == 2:
             shoot(page, artifacts, "chat-laptop-light")
 
-    walk(page, JOURNEY, each)
-    at(page, FINAL)
-    assert [n for n, _ in seen] == list(range(1, len(JOURNEY) + 1))
-    assert all(total >= number for number, total in seen) and step_of(page) == (14, 14)
+    walk(page, site.chat_steps(page), on_each=each)
+    number, total = step_of(page)
+    assert [n for n, _ in shown] == list(range(1, len(shown) + 1)) and number == total
     check_screen(page, "final step")
     page.get_by_role("link", name="Open your printable plan").click()
     expect(page.get_by_role("heading", name="Your recovery plan", level=1)).to_be_visible()
@@ -87,20 +80,31 @@ def test_a_whole_conversation_on_the_chat_page(open_page: Any, site: Site,
 
 def test_errors_are_announced_and_tied_to_their_fields(open_page: Any, site: Site) -> None:
     page = open_page()
-    begin(page, site)
-    page.get_by_label("Someone got into my account").check()
-    page.get_by_role("button", name="Continue").click()
+    first = begin(page, site)
+    field = next(f for f in first["fields"] if f["required"])
+    go_on(page)
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
-    expect(summary).to_contain_text("Where did the money come from? This question needs an")
+    expect(summary).to_contain_text(f"{field['label']} This question needs an answer.")
     expect(page).to_have_title(re.compile(r"^Error: "))
-    funding = page.get_by_role("group", name="Where did the money come from?")
-    expect(funding).to_have_accessible_description(
-        "Choose every source that applies. Error: This question needs an answer.")
+    expect(page.locator(f"#f-{field['name']}")).to_have_accessible_description(
+        re.compile(r"Error: This question needs an answer\.$"))
     audit(page, "a step with errors")
-    summary.get_by_role("link", name="Where did the money come from?").click()
-    expect(page.get_by_label("Savings", exact=True)).to_be_focused()
-    expect(page.get_by_label("Someone got into my account")).to_be_checked()
+    summary.get_by_role("link", name=field["label"]).click()
+    focused = page.evaluate("document.activeElement.name")
+    assert focused == field["name"]
+
+
+def tab_to(page: Any, test: str, arg: Any, limit: int = 60) -> None:
+    """Press Tab until ``test`` holds for the focused element; check its focus ring shows."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"([arg]) => {{ const e = document.activeElement; return {test}; }}",
+                         [arg]):
+            style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+            assert style == "solid", f"no visible focus on {arg!r} ({style})"
+            return
+    raise AssertionError(f"Tab never reached {arg!r}")
 
 
 def test_every_control_works_from_the_keyboard_with_visible_focus(open_page: Any,
@@ -109,77 +113,69 @@ def test_every_control_works_from_the_keyboard_with_visible_focus(open_page: Any
     page.goto(site.base + "/")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to the main content")).to_be_focused()
-    tab_to(page, "button", "Start")
+    tab_to(page, "e.textContent.trim() === arg", "Start")
     page.keyboard.press("Enter")
-    at(page, "What happened?")
-    tab_to(page, "input", "misclick")
-    for _ in range(4):
-        page.keyboard.press("ArrowDown")
-    expect(page.get_by_label("The platform or a contact turned out to be a scam")).to_be_checked()
-    tab_to(page, "input", "savings")
-    page.keyboard.press("Space")
-    tab_to(page, "button", "Continue")
+    expect(page.locator("[data-step-version]")).to_be_visible()
+    first = site.chat_steps(page)()
+    for spec in first["fields"]:
+        tab_to(page, "e.name === arg", spec["name"])
+        if spec["type"] == "choice":
+            page.keyboard.press("ArrowDown")
+            expect(page.get_by_label(spec["choices"][1]["label"], exact=True)).to_be_checked()
+        elif spec["type"] in ("multichoice", "acknowledge"):
+            page.keyboard.press("Space")
+        elif spec["required"]:
+            page.keyboard.type(str(value_for(spec)))
+    tab_to(page, "e.textContent.trim() === arg", "Continue")
     page.keyboard.press("Enter")
-    at(page, "Stop the damage first")
-    tab_to(page, "button", "Back")
+    second = site.chat_steps(page)
+    expect(page.locator("[data-step-version]")).not_to_have_attribute(
+        "data-step-version", str(first["version"]))
+    at(page, second()["title"])
+    tab_to(page, "e.textContent.trim().endsWith(arg)", "Back")
     page.keyboard.press("Enter")
-    at(page, "What happened?")
-
-
-def tab_to(page: Any, tag: str, name: str, limit: int = 40) -> None:
-    """Press Tab until the control is focused; check its focus ring shows."""
-    probe = """([tag, name]) => { const e = document.activeElement;
-      return e.tagName.toLowerCase() === tag && (e.value === name || e.textContent.trim() === name
-        || e.textContent.trim().endsWith(name)); }"""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(probe, [tag, name]):
-            style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-            assert style == "solid", f"{tag} {name} has no visible focus ({style})"
-            return
-    raise AssertionError(f"Tab never reached {tag} {name!r}")
+    at(page, first["title"])
 
 
 def test_back_and_changing_an_answer_from_the_review_screen(open_page: Any, site: Site,
                                                             artifacts: Path) -> None:
     page = open_page()
     begin(page, site)
-    walk(page, JOURNEY[:4])
-    at(page, "Contact the platform")
+    seen = walk(page, site.chat_steps(page), steps=3)
     page.get_by_role("button", name="Back").click()
-    at(page, "Is anything still open?")
-    expect(page.locator("button.reply.chosen")).to_have_text(
-        re.compile(r"^Yes, all closed"))
+    at(page, seen[2]["title"])
+    expect(page.get_by_text("Your earlier answer is filled in.")).to_be_visible()
     page.get_by_role("link", name="Review answers").click()
     expect(page.get_by_role("heading", name="Review your answers")).to_be_visible()
-    expect(page.locator(".review")).to_contain_text(
-        "A partner or family member traded without my agreement")
+    choice = next(f for f in seen[0]["fields"] if f["type"] == "choice")
+    expect(page.locator(".review")).to_contain_text(shown_choice(choice, value_for(choice)))
     check_screen(page, "review screen")
     shoot(page, artifacts, "review-laptop")
-    page.get_by_role("button", name="Change your answer to: What happened?").click()
-    at(page, "What happened?")
-    expect(page.get_by_label("A partner or family member traded without my agreement")
-           ).to_be_checked()
-    page.get_by_label("Someone got into my account").check()
-    page.get_by_role("button", name="Continue").click()
-    at(page, "Stop the damage first")
-    expect(page.get_by_label("Logged out of the exchange on every device")).to_be_checked()
+    page.get_by_role("button", name=f"Change your answer to: {seen[0]['title']}").click()
+    at(page, seen[0]["title"])
+    expect(page.get_by_label(shown_choice(choice, value_for(choice)), exact=True)).to_be_checked()
     page.get_by_role("link", name="Review answers").click()
-    expect(page.locator(".review")).to_contain_text("Someone got into my account")
-    expect(page.locator(".review")).to_contain_text("Yes, all closed")
-    page.get_by_role("button", name="Change your answer to: Is anything still open?").click()
-    at(page, "Is anything still open?")
+    page.get_by_role("button", name=f"Change your answer to: {seen[2]['title']}").click()
+    at(page, seen[2]["title"])
+    page.get_by_role("link", name="Review answers").click()
+    page.get_by_role("button", name=f"Change your answer to: {seen[0]['title']}").click()
+    other = next(c for c in choice["choices"] if c["value"] != value_for(choice))
+    page.get_by_label(other["label"], exact=True).check()
+    send(page)
+    page.get_by_role("link", name="Review answers").click()
+    expect(page.locator(".review")).to_contain_text(other["label"])
 
 
 def test_downloads_of_the_answers_and_the_flow_map(open_page: Any, site: Site) -> None:
     page = open_page()
     begin(page, site)
-    walk(page, JOURNEY[:2])
+    first = walk(page, site.chat_steps(page), steps=1)[0]
     with page.expect_download() as answers:
         page.get_by_role("link", name="Download all my answers (JSON)").click()
     data = json.loads(Path(answers.value.path()).read_text())
     assert answers.value.suggested_filename.startswith("bearings-")
-    assert data["answers"]["secure"]["secured_steps"] == ["logout", "passwords"]
+    assert data["answers"][first["state"]] == {
+        f["name"]: value_for(f) for f in first["fields"] if value_for(f) is not None}
     page.goto(site.base + "/flows/crypto-loss-recovery")
     expect(page.get_by_role("img", name="Recovering after a crypto loss")).to_be_visible()
     check_screen(page, "flow map")
@@ -195,13 +191,15 @@ def test_a_letter_downloads_once_its_facts_are_in(open_page: Any, site: Site) ->
     started = page.request.post(site.base + "/c", form={"flow": "letter-check"})
     assert started.ok
     page.goto(started.url)
+    at(page, "Where do you live?")
+    page.get_by_role("button", name="Ohio", exact=True).click()
     at(page, "What the lawyer needs to know")
     expect(page.locator(".documents")).to_contain_text("Still needs: Your full name")
     page.get_by_label("Your full name").fill("Dana Doe")
-    page.get_by_label("Ohio").check()
     page.get_by_label("When did you learn of the loss?").fill("2026-11-02")
+    page.get_by_label("How much was lost").fill("250000")
     page.get_by_label("What happened").fill("My partner traded our savings on margin.")
-    page.get_by_role("button", name="Continue").click()
+    go_on(page)
     at(page, "Your letter is ready")
     check_screen(page, "a ready letter")
     with page.expect_download() as letter:
@@ -210,12 +208,15 @@ def test_a_letter_downloads_once_its_facts_are_in(open_page: Any, site: Site) ->
     with page.expect_download() as text:
         page.get_by_role("link", name="TXT of Attorney intake summary").click()
     assert "Dana Doe" in Path(text.value.path()).read_text()
+    page.get_by_role("link", name="Review answers").click()
+    expect(page.locator(".review")).to_contain_text("$250,000")
 
 
 def test_save_and_resume_on_another_device(open_page: Any, site: Site) -> None:
     page = open_page()
     begin(page, site)
-    walk(page, JOURNEY[:2])
+    walk(page, site.chat_steps(page), steps=2)
+    here = site.chat_steps(page)()
     page.get_by_role("link", name="Save and resume").click()
     page.get_by_role("button", name="Make my resume code").click()
     code = page.locator("#resume-code").inner_text()
@@ -228,18 +229,19 @@ def test_save_and_resume_on_another_device(open_page: Any, site: Site) -> None:
     check_screen(phone, "resume form")
     phone.get_by_label("Resume code").fill(code.lower().replace("-", " "))
     phone.get_by_role("button", name="Continue").click()
-    at(phone, "Keep proof while it is fresh")
+    at(phone, here["title"])
     tablet = open_page()
     tablet.goto(str(link))
     expect(tablet.get_by_label("Resume code")).to_have_value(code)
     tablet.get_by_role("button", name="Continue").click()
-    at(tablet, "Keep proof while it is fresh")
+    at(tablet, here["title"])
 
 
 def test_delete_my_data_asks_first(open_page: Any, site: Site) -> None:
     page = open_page()
-    url = begin(page, site)
-    walk(page, JOURNEY[:1])
+    begin(page, site)
+    url = page.url
+    walk(page, site.chat_steps(page), steps=1)
     page.get_by_role("link", name="Delete my data").click()
     check_screen(page, "delete confirmation")
     page.get_by_role("button", name="Delete my data").click()
@@ -259,17 +261,17 @@ def test_phone_width_in_light_and_dark(open_page: Any, site: Site, artifacts: Pa
     page = open_page(viewport=PHONE, color_scheme=scheme, is_mobile=True, has_touch=True)
     page.goto(site.base + "/")
     check_screen(page, f"welcome page, phone, {scheme}")
-    page.get_by_role("button", name="Start").click()
+    begin(page, site)
 
-    def each(title: str) -> None:
-        check_screen(page, f"{title}, phone, {scheme}")
-        if title == "Stop the damage first":
+    def each(step: dict[str, Any]) -> None:
+        check_screen(page, f"{step['title']}, phone, {scheme}")
+        if step["progress"]["step"] == 2:
             shoot(page, artifacts, f"chat-phone-{scheme}")
 
-    walk(page, JOURNEY, each)
-    at(page, FINAL)
+    walk(page, site.chat_steps(page), on_each=each)
     check_screen(page, f"final step, phone, {scheme}")
     page.get_by_role("link", name="Printable plan", exact=True).click()
+    expect(page.get_by_role("img", name="Loss carried forward, year by year")).to_be_visible()
     check_screen(page, f"plan, phone, {scheme}")
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == ("rgb(15, 20, 25)" if scheme == "dark" else "rgb(244, 245, 242)")
@@ -278,8 +280,7 @@ def test_phone_width_in_light_and_dark(open_page: Any, site: Site, artifacts: Pa
 def test_laptop_in_dark_mode(open_page: Any, site: Site, artifacts: Path) -> None:
     page = open_page(color_scheme="dark")
     begin(page, site)
-    walk(page, JOURNEY[:1])
-    at(page, "Stop the damage first")
+    walk(page, site.chat_steps(page), steps=1)
     check_screen(page, "step, laptop, dark")
     shoot(page, artifacts, "chat-laptop-dark")
     if os.environ.get("BEARINGS_UPDATE_SCREENSHOTS") == "1":
@@ -289,13 +290,12 @@ def test_laptop_in_dark_mode(open_page: Any, site: Site, artifacts: Path) -> Non
 
 def test_the_whole_conversation_with_javascript_off(open_page: Any, site: Site) -> None:
     page = open_page(java_script_enabled=False)
-    url = begin(page, site)
-    walk(page, JOURNEY)
-    at(page, FINAL)
+    begin(page, site)
+    url = page.url
+    seen = walk(page, site.chat_steps(page))
     page.get_by_role("link", name="Review answers").click()
-    page.get_by_role("button", name="Change your answer to: Talk to a family lawyer").click()
-    at(page, "Talk to a family lawyer")
-    expect(page.get_by_label("Which US state do you live in?")).to_have_value("OH")
+    page.get_by_role("button", name=f"Change your answer to: {seen[-1]['title']}").click()
+    at(page, seen[-1]["title"])
     page.get_by_role("link", name="Save and resume").click()
     page.get_by_role("button", name="Make my resume code").click()
     code = page.locator("#resume-code").inner_text()
@@ -304,7 +304,7 @@ def test_the_whole_conversation_with_javascript_off(open_page: Any, site: Site) 
     other.goto(site.base + "/resume")
     other.get_by_label("Resume code").fill(code)
     other.get_by_role("button", name="Continue").click()
-    at(other, "Talk to a family lawyer")
+    at(other, seen[-1]["title"])
     assert other.url == url
     other.get_by_role("link", name="Delete my data").click()
     other.get_by_label("I understand that everything will be erased").check()

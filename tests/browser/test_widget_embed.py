@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import Console, Site
-from .pages import FINAL, JOURNEY, at, audit, fits, go_on, shoot, walk
+from .pages import at, audit, fits, go_on, send, shoot, walk
+from .story import value_for
 
 pytestmark = pytest.mark.browser
 LAPTOP = {"width": 1280, "height": 900}
@@ -56,6 +57,14 @@ def launch(page: Any) -> Any:
     return inside
 
 
+def begin(page: Any, inside: Any, site: Site) -> Any:
+    """Press Start in the widget; return a function giving the conversation's current step."""
+    inside.get_by_role("button", name="Start").click()
+    page.wait_for_function("key => localStorage.getItem(key) !== null",
+                           arg=f"bearings:{site.base}:crypto-loss-recovery")
+    return site.widget_steps(page)
+
+
 def events(page: Any, name: str) -> list[Any]:
     """Return the details of the events the host page received under ``name``."""
     seen: list[dict[str, Any]] = page.evaluate("window.seen")
@@ -81,32 +90,32 @@ def test_the_widget_on_a_page_from_another_origin(browser: Any, console: Console
     inside = launch(page)
     page.wait_for_function("window.seen.some(e => e.name === 'ready')")
     audit(frame(page, site), "widget start screen")
-    inside.get_by_role("button", name="Start").click()
-    at(inside, "What happened?")
+    steps = begin(page, inside, site)
+    first = steps()
+    at(inside, first["title"])
     go_on(inside)
     expect(inside.locator("#error-summary")).to_be_focused()
     audit(frame(page, site), "widget step with errors")
-    walk(inside, JOURNEY[:2])
-    at(inside, "Keep proof while it is fresh")
+    seen = walk(inside, steps, steps=3)
     inside.get_by_role("button", name="Back").click()
-    at(inside, "Stop the damage first")
-    expect(inside.get_by_label("Changed the exchange and e-mail passwords")).to_be_checked()
+    at(inside, seen[2]["title"])
     inside.get_by_role("button", name="Review answers").click()
     audit(frame(page, site), "widget review")
-    inside.get_by_role("button", name="Change your answer to: What happened?").click()
-    at(inside, "What happened?")
-    inside.get_by_label("A leveraged or margin trade was liquidated").check()
-    go_on(inside)
-    walk(inside, JOURNEY[1:9])
-    walk(inside, JOURNEY[9:], lambda title: title == "The tax side" and shoot(
+    inside.get_by_role("button", name=f"Change your answer to: {first['title']}").click()
+    at(inside, first["title"])
+    choice = next(f for f in first["fields"] if f["type"] == "choice")
+    other = next(c for c in choice["choices"] if c["value"] != value_for(choice))
+    inside.get_by_label(other["label"], exact=True).check()
+    send(inside)
+    walk(inside, steps, on_each=lambda step: step["progress"]["step"] == 4 and shoot(
         page, artifacts, "widget-laptop", full=False))
-    at(inside, FINAL)
     page.wait_for_function("window.seen.some(e => e.name === 'complete')")
     conversation = stored(page, site)
     assert events(page, "complete") == [{"id": conversation["id"]}]
     states = [step["state"] for step in events(page, "step")]
-    assert states[:5] == ["welcome", "secure", "proof", "secure", "welcome"]
-    assert states[-1] == "done"
+    assert states[:3] == [s["state"] for s in seen]
+    assert states[4:6] == [seen[2]["state"], first["state"]]
+    assert states[-1] == steps()["state"]
     assert "answers" not in json.dumps(events(page, "step"))
     assert bearer and set(bearer) - {""} == {"Bearer " + conversation["token"]}
     inside.get_by_role("button", name="Open your plan").click()
@@ -115,7 +124,7 @@ def test_the_widget_on_a_page_from_another_origin(browser: Any, console: Console
     with page.expect_download() as download:
         inside.get_by_role("button", name="Download all my answers (JSON)").click()
     exported = json.loads(Path(download.value.path()).read_text())
-    assert exported["answers"]["welcome"]["situation"] == "liquidation"
+    assert exported["answers"][first["state"]][choice["name"]] == other["value"]
     page.wait_for_function("window.seen.some(e => e.name === 'document')")
     assert events(page, "document") == [{"id": "answers", "format": "json"}]
     inside.get_by_role("button", name="Close the chat").click()
@@ -127,9 +136,10 @@ def test_save_and_delete_inside_the_widget(browser: Any, console: Console, site:
                                            contexts: list[Any]) -> None:
     page = host_page(browser, console, contexts, site.host + "/")
     inside = launch(page)
-    inside.get_by_role("button", name="Start").click()
-    walk(inside, JOURNEY[:1])
-    at(inside, "Stop the damage first")
+    steps = begin(page, inside, site)
+    walk(inside, steps, steps=1)
+    here = steps()
+    at(inside, here["title"])
     inside.get_by_role("button", name="Save and resume").click()
     inside.get_by_role("button", name="Make my resume code").click()
     code = inside.locator("#resume-code-shown").inner_text()
@@ -137,7 +147,7 @@ def test_save_and_delete_inside_the_widget(browser: Any, console: Console, site:
     laptop = host_page(browser, console, contexts, site.base + "/resume")
     laptop.get_by_label("Resume code").fill(code)
     laptop.get_by_role("button", name="Continue").click()
-    at(laptop, "Stop the damage first")
+    at(laptop, here["title"])
     menu = inside.get_by_role("navigation", name="This conversation")
     menu.get_by_role("button", name="Delete my data").click()
     erase = inside.locator("section").get_by_role("button", name="Delete my data")
@@ -157,9 +167,11 @@ def test_a_letter_downloads_from_inside_the_widget(browser: Any, console: Consol
     page = host_page(browser, console, contexts, site.host + "/letters")
     inside = launch(page)
     inside.get_by_role("button", name="Start").click()
+    at(inside, "Where do you live?")
+    audit(frame(page, site), "widget quick replies")
+    inside.get_by_role("button", name="Ohio", exact=True).click()
     at(inside, "What the lawyer needs to know")
     inside.get_by_label("Your full name").fill("Dana Doe")
-    inside.get_by_label("Ohio").check()
     inside.get_by_label("When did you learn of the loss?").fill("2026-11-02")
     inside.get_by_label("What happened").fill("My partner traded our savings on margin.")
     go_on(inside)
@@ -184,13 +196,15 @@ def test_the_widget_resumes_where_third_party_cookies_are_blocked(
     cookies: list[str] = []
     page.on("request", lambda r: r.url.startswith(site.base) and cookies.append(
         r.headers.get("cookie", "")))
-    inside.get_by_role("button", name="Start").click()
-    walk(inside, JOURNEY[:2])
-    at(inside, "Keep proof while it is fresh")
+    steps = begin(page, inside, site)
+    walk(inside, steps, steps=2)
+    here = steps()
+    at(inside, here["title"])
     page.reload()
     inside = launch(page)
-    at(inside, "Keep proof while it is fresh")
-    expect(inside.locator(".progress .count")).to_have_text("Step 3 of 14")
+    at(inside, here["title"])
+    expect(inside.locator(".progress .count")).to_have_text(
+        f"Step {here['progress']['step']} of {here['progress']['of']}")
     assert cookies and not any(cookies)
     stranger = host_page(strict_browser, console, contexts, site.host + "/")
     expect(launch(stranger).get_by_role("button", name="Start")).to_be_visible()
@@ -221,9 +235,9 @@ def test_messages_from_anyone_else_are_ignored_both_ways(browser: Any, console: 
                                                          site: Site, contexts: list[Any]) -> None:
     page = host_page(browser, console, contexts, site.host + "/")
     inside = launch(page)
-    inside.get_by_role("button", name="Start").click()
-    walk(inside, JOURNEY[:1])
-    at(inside, "Stop the damage first")
+    steps = begin(page, inside, site)
+    walk(inside, steps, steps=1)
+    here = steps()
     genuine = stored(page, site)
     forged = {"type": "save", "detail": {"conversation": {"id": "f" * 24, "token": "x" * 43}}}
     after = page.evaluate("""([message, key]) => new Promise(done => {
@@ -237,7 +251,7 @@ def test_messages_from_anyone_else_are_ignored_both_ways(browser: Any, console: 
     frame(page, site).evaluate("""message => new Promise(done => {
         window.addEventListener("message", () => done(), {once: true});
         window.postMessage(message, "*"); })""", init)
-    at(inside, "Stop the damage first")
+    at(inside, here["title"])
     assert not [url for url in asked if "f" * 24 in url]
 
 
@@ -250,9 +264,9 @@ def test_the_widget_fills_a_phone_screen(browser: Any, console: Console, site: S
     box = page.locator("iframe").bounding_box()
     assert box == {"x": 0, "y": 0, "width": PHONE["width"], "height": PHONE["height"]}
     expect(page.get_by_role("button", name=TITLE)).to_be_hidden()
-    inside.get_by_role("button", name="Start").click()
-    walk(inside, JOURNEY[:1])
-    at(inside, "Stop the damage first")
+    steps = begin(page, inside, site)
+    walk(inside, steps, steps=1)
+    at(inside, steps()["title"])
     inner = frame(page, site)
     assert inner.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     audit(inner, "widget on a phone, dark")

@@ -154,6 +154,8 @@
   function render(step, lines, focus) {
     var chat = W().chat() || buildChat();
     W().setCurrent(step);
+    chat.card.setAttribute("data-step", step.state);
+    chat.card.setAttribute("data-step-version", String(step.version));
     addMessages(chat, step, lines);
     var values = {};
     step.fields.forEach(function (f) { values[f.name] = f.value; });
