@@ -4,18 +4,46 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..engine import Conversation
 from . import crypto
+from ._lock import WriteLock
 from .models import ConversationRow, UploadRow, utcnow
+
+_TABLE = ConversationRow.__table__
+_C = _TABLE.c
+#: The hot statements, built once (SQLAlchemy caches their compiled form).
+_READ = select(_C.id, _C.flow, _C.flow_version, _C.token_hash, _C.state, _C.status, _C.version,
+               _C.payload).where(_C.id == bindparam("conversation_id"))
+_CREATE = insert(_TABLE)
+_SAVE = update(_TABLE).where(
+    _C.id == bindparam("conversation_id"), _C.version == bindparam("read_version"),
+    _C.token_hash == bindparam("hashed"),
+).values(state=bindparam("new_state"), status=bindparam("new_status"),
+         payload=bindparam("sealed"), version=bindparam("new_version"),
+         updated_at=bindparam("now"))
 
 
 class NotFound(LookupError):
@@ -37,9 +65,9 @@ class Access:
     id: str
     token: str
 
-    @property
+    @cached_property
     def key(self) -> bytes:
-        """Return the conversation's encryption key."""
+        """Return the conversation's encryption key (derived once per request)."""
         return crypto.derive_key(self.token, self.id)
 
 
@@ -69,8 +97,9 @@ def make_engines(url: str) -> tuple[Engine, Engine]:
     """Return (reading, writing) engines; on SQLite writers take the lock at BEGIN.
 
     SQLite in WAL mode cannot upgrade a reading transaction to a writing one once another
-    writer has committed, so writes begin IMMEDIATE and wait their turn (busy timeout);
-    reads stay concurrent. Other databases use one engine for both.
+    writer has committed, so writes begin IMMEDIATE and wait their turn; reads are single
+    statements in autocommit mode, each its own consistent snapshot, and stay concurrent.
+    Other databases use one engine for both.
     """
     if not url.startswith("sqlite"):
         engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
@@ -80,10 +109,19 @@ def make_engines(url: str) -> tuple[Engine, Engine]:
         engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False,
                                                   "isolation_level": None})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _begin_immediate if immediate else
-                     (lambda conn: conn.exec_driver_sql("BEGIN")))
+        if immediate:
+            event.listen(engine, "begin", _begin_immediate)
         engines.append(engine)
     return engines[0], engines[1]
+
+
+def _write_lock(engine: Engine) -> AbstractContextManager[Any]:
+    """Return the lock writers queue on: per SQLite file; none for other databases."""
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    database = engine.url.database
+    on_disk = bool(database) and database != ":memory:" and not database.startswith("file:")
+    return WriteLock(f"{database}-writer.lock" if on_disk else None)
 
 
 class Store:
@@ -93,13 +131,22 @@ class Store:
         self.engine, self.write_engine = make_engines(url)
         self.reads = sessionmaker(self.engine, expire_on_commit=False)
         self.sessions = sessionmaker(self.write_engine, expire_on_commit=False)
+        self.write_lock = _write_lock(self.write_engine)
 
     def dispose(self) -> None:
         """Close every pooled connection (after a fork, or at shutdown)."""
         self.engine.dispose()
         self.write_engine.dispose()
+        if isinstance(self.write_lock, WriteLock):
+            self.write_lock.close()
 
     # -- conversations ------------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """Yield a connection in a write transaction, this store's writers queued one by one."""
+        with self.write_lock, self.write_engine.begin() as connection:
+            yield connection
 
     def _row(self, session: Session, access: Access) -> ConversationRow:
         row = session.get(ConversationRow, access.id)
@@ -109,51 +156,58 @@ class Store:
             raise Unauthorized(access.id)
         return row
 
-    def _to_conversation(self, row: ConversationRow, access: Access) -> Conversation:
-        private = json.loads(crypto.unseal(access.key, row.payload, row.id))
-        return Conversation(id=row.id, flow=row.flow, flow_version=row.flow_version,
-                            state=row.state, version=row.version, status=row.status, **private)
+    def _read(self, access: Access) -> Row[Any]:
+        """Return the conversation's row, checked against the token; one SELECT, no ORM."""
+        with self.engine.connect() as connection:
+            row = connection.execute(_READ, {"conversation_id": access.id}).first()
+        if row is None:
+            raise NotFound(access.id)
+        if not crypto.same_hash(access.token, row.token_hash):
+            raise Unauthorized(access.id)
+        return row
 
     def create(self, conv: Conversation, token: str) -> None:
         """Store a new conversation, keeping only the hash of its token."""
         access = Access(conv.id, token)
-        row = ConversationRow(id=conv.id, flow=conv.flow, flow_version=conv.flow_version,
-                              token_hash=crypto.token_hash(token), state=conv.state,
-                              status=conv.status,
-                              payload=crypto.seal(access.key, _encode(conv.payload()), conv.id))
-        with self.sessions.begin() as session:
-            session.add(row)
-        conv.version = row.version
+        payload = crypto.seal(access.key, _encode(conv.payload()), conv.id)
+        with self.writing() as connection:
+            connection.execute(_CREATE, {
+                "id": conv.id, "flow": conv.flow, "flow_version": conv.flow_version,
+                "token_hash": crypto.token_hash(token), "state": conv.state,
+                "status": conv.status, "version": 1, "payload": payload})
+        conv.version = 1
 
     def load(self, access: Access) -> Conversation:
         """Return the conversation, decrypted; raise NotFound or Unauthorized."""
-        with self.reads() as session:
-            return self._to_conversation(self._row(session, access), access)
+        row = self._read(access)
+        private = json.loads(crypto.unseal(access.key, row.payload, row.id))
+        return Conversation(id=row.id, flow=row.flow, flow_version=row.flow_version,
+                            state=row.state, version=row.version, status=row.status, **private)
 
     def save(self, conv: Conversation, access: Access, read_version: int) -> None:
         """Write ``conv`` if nobody wrote since ``read_version``; raise Stale otherwise."""
-        try:
-            with self.sessions.begin() as session:
-                row = self._row(session, access)
-                if row.version != read_version:
-                    raise Stale(conv.id)
-                row.state, row.status = conv.state, conv.status
-                row.payload = crypto.seal(access.key, _encode(conv.payload()), conv.id)
-                session.flush()
-                conv.version = row.version
-        except StaleDataError as exc:
-            raise Stale(conv.id) from exc
+        payload = crypto.seal(access.key, _encode(conv.payload()), conv.id)
+        with self.writing() as connection:
+            written = connection.execute(_SAVE, {
+                "conversation_id": access.id, "read_version": read_version,
+                "hashed": crypto.token_hash(access.token), "new_state": conv.state,
+                "new_status": conv.status, "sealed": payload, "new_version": read_version + 1,
+                "now": utcnow()}).rowcount
+        if written != 1:
+            self._read(access)  # NotFound or Unauthorized, if either is why
+            raise Stale(conv.id)
+        conv.version = read_version + 1
 
     def delete(self, access: Access) -> None:
         """Erase the conversation and everything tied to it."""
-        with self.sessions.begin() as session:
+        with self.write_lock, self.sessions.begin() as session:
             self._row(session, access)
             session.execute(delete(UploadRow).where(UploadRow.conversation_id == access.id))
             session.execute(delete(ConversationRow).where(ConversationRow.id == access.id))
 
     def purge(self, before: datetime) -> int:
         """Erase every conversation not touched since ``before``; return how many."""
-        with self.sessions.begin() as session:
+        with self.write_lock, self.sessions.begin() as session:
             old = select(ConversationRow.id).where(ConversationRow.updated_at < before)
             ids = list(session.scalars(old))
             for start in range(0, len(ids), 500):
@@ -167,7 +221,7 @@ class Store:
     def add_upload(self, access: Access, fmt: str, rows: int, data: dict[str, Any]) -> str:
         """Store a parsed upload for the conversation; return its id."""
         upload_id = new_id()
-        with self.sessions.begin() as session:
+        with self.write_lock, self.sessions.begin() as session:
             self._row(session, access)
             session.add(UploadRow(id=upload_id, conversation_id=access.id, format=fmt, rows=rows,
                                   payload=crypto.seal(access.key, _encode(data), upload_id)))
