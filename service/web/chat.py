@@ -211,7 +211,10 @@ def index() -> str:
 @bp.post("/c")
 def start() -> BaseResponse:
     """Start a conversation and keep its token in a cookie for this conversation only."""
-    conv, token = _service().start(request.form.get("flow") or None)
+    try:
+        conv, token = _service().start(request.form.get("flow") or None)
+    except UnknownFlow:
+        raise ApiError(422, "There is no conversation of that kind here.") from None
     return _with_cookie(_to_step(conv.id), conv.id, token)
 
 
