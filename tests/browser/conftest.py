@@ -80,19 +80,40 @@ class Console:
         """Allow console errors that contain ``words`` (a refusal the test provokes)."""
         self.expected.append(words)
 
+    pages: list[Any] = field(default_factory=list)
+
     def watch(self, page: Any) -> Any:
         """Record the console and uncaught errors of ``page``; return it."""
+        self.pages.append(page)
         page.on("console", lambda m: (self.messages.append(m.text),
                                       m.type == "error" and self.errors.append(m.text)))
         page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
         return page
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Keep each phase's report on the test item, so fixtures can see a failure."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"report_{report.when}", report)
+
+
 @pytest.fixture
-def console() -> Iterator[Console]:
-    """Collect console output; fail on any error nobody expected (a CSP refusal, a JS bug)."""
+def console(request: pytest.FixtureRequest) -> Iterator[Console]:
+    """Collect console output; fail on any error nobody expected (a CSP refusal, a JS bug).
+
+    When the test fails, each page it watched is saved to tests/artifacts/failed-*.png.
+    """
     seen = Console()
     yield seen
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        for number, page in enumerate(seen.pages):
+            if not page.is_closed():
+                page.screenshot(path=str(ARTIFACTS / f"failed-{request.node.name}-{number}.png"),
+                                full_page=True)
     answered = re.compile(r"the server responded with a status of 4(01|03|04|09|22) ")
     unexpected = [e for e in seen.errors if not answered.search(e)
                   and not any(words in e for words in seen.expected)]
