@@ -178,3 +178,26 @@ def test_one_machine_is_shared_by_every_conversation(tiny: Engine) -> None:
 ])
 def test_conditions(condition: dict[str, Any], facts: dict[str, Any], expected: bool) -> None:
     assert holds(condition, facts) is expected
+
+
+def test_routes_are_remembered_per_steering_answer_and_match_a_fresh_walk(tiny: Engine) -> None:
+    assert tiny._steering == ("kind",)
+    for kind in ("a", "b", None):
+        conv = tiny.start("c")
+        if kind:
+            conv.answers["ask"] = {"name": "Ann", "kind": kind}
+        facts = tiny.facts(conv)
+        assert tiny.path(conv) == tiny._walk(facts) == tiny.path(conv)
+    assert tiny.path(tiny.start("c")) == ["ask", "banana", "done"]
+    assert not any("Ann" in repr(key) for key in tiny._routes)
+
+
+def test_routes_steered_by_free_text_are_never_remembered(tmp_path: Path) -> None:
+    source = (FIXTURES / "tiny.yaml").read_text().replace(
+        "when: {field: kind, in: [a]}", "when: {field: name, equals: Apple}")
+    (tmp_path / "tiny.yaml").write_text(source)
+    engine = Engine(load_flow(tmp_path / "tiny.yaml"))
+    conv = engine.start("c")
+    conv.answers["ask"] = {"name": "Apple", "kind": "b"}
+    assert engine.path(conv) == ["ask", "apple", "done"]
+    assert engine._steering is None and engine._routes == {}

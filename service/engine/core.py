@@ -17,6 +17,10 @@ from .render import TextRenderer
 from .step import build_step
 
 NEXT = "next"
+#: Field types whose answers come from a closed set the flow defines (safe to key a cache on).
+CLOSED_TYPES = frozenset(("choice", "multichoice", "boolean", "acknowledge"))
+#: How many distinct routes an engine remembers before it starts afresh.
+ROUTES_KEPT = 4096
 DocumentsFn = Callable[[Mapping[str, Any], Mapping[str, Any], Iterable[str]], list[dict[str, Any]]]
 CalculatorFn = Callable[[str, Mapping[str, Any]], dict[str, Any]]
 UploadFn = Callable[[str], "Mapping[str, Any] | None"]
@@ -62,6 +66,28 @@ def _condition(when: dict[str, Any]) -> Callable[[Any], bool]:
     return lambda event: conditions.holds(when, event.model.facts)
 
 
+def steering_fields(flow: Flow) -> tuple[str, ...] | None:
+    """Return the fields the transitions read, or None when one is not a closed choice.
+
+    The route through a flow depends on these answers alone, so it can be remembered per
+    combination of them; a free-text, number or date field among them turns that off, so
+    that no person's own words or figures are ever kept as a cache key.
+    """
+    names = sorted({name for state in flow.states.values() for transition in state.next
+                    if transition.when for name in conditions.fields_in(transition.when)})
+    types = {(spec.name, spec.type) for state in flow.states.values() for spec in state.fields}
+    if any(kind not in CLOSED_TYPES for name, kind in types if name in names):
+        return None
+    return tuple(names)
+
+
+def _frozen(value: Any) -> Any:
+    """Return a hashable stand-in for an answer to a closed field (lists become tuples)."""
+    if isinstance(value, list):
+        return (list, tuple(_frozen(item) for item in value))
+    return (type(value), value)
+
+
 def build_machine(flow: Flow) -> Machine:
     """Return the one Machine for ``flow``: each state's ``next`` transitions, in order."""
     machine = Machine(model=None, states=list(flow.states), initial=flow.start,
@@ -88,6 +114,8 @@ class Engine:
         self._calculate = calculate
         self._check = check
         self.renderer = TextRenderer()
+        self._steering = steering_fields(flow)
+        self._routes: dict[tuple[Any, ...], tuple[str, ...]] = {}
 
     # -- moving -----------------------------------------------------------------------------
 
@@ -111,6 +139,22 @@ class Engine:
     def path(self, conv: Conversation, facts: Mapping[str, Any] | None = None) -> list[str]:
         """Return the states on the path the answers so far lead to, start to finish."""
         facts = self.facts(conv) if facts is None else facts
+        if self._steering is None:
+            return self._walk(facts)
+        key = tuple(_frozen(facts.get(name)) for name in self._steering)
+        try:
+            route = self._routes.get(key)
+        except TypeError:  # an answer of an unexpected shape: walk, remember nothing
+            return self._walk(facts)
+        if route is None:
+            route = tuple(self._walk(facts))
+            if len(self._routes) >= ROUTES_KEPT:
+                self._routes.clear()
+            self._routes[key] = route
+        return list(route)
+
+    def _walk(self, facts: Mapping[str, Any]) -> list[str]:
+        """Follow the transitions from the start for ``facts``."""
         route, state = [], self.flow.start
         while state is not None and state not in route:
             route.append(state)

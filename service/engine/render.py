@@ -15,6 +15,7 @@ from markupsafe import Markup
 from ..calculators._common import dollars
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+_TAG = re.compile(r"\{[{%#]")
 
 
 def _money(value: Any) -> str:
@@ -50,6 +51,7 @@ class TextRenderer:
         self._markdown = _environment(_escape_markdown)
         self._md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
         self._cache: dict[str, tuple[Any, Any]] = {}
+        self._static: dict[str, tuple[str, str]] = {}
 
     def check(self, source: str) -> str | None:
         """Return a readable syntax problem in ``source``, or None."""
@@ -66,7 +68,19 @@ class TextRenderer:
         return self._cache[source]
 
     def render(self, source: str, context: Mapping[str, Any]) -> tuple[str, str]:
-        """Return ``(text, html)`` for ``source`` with ``context`` as data."""
+        """Return ``(text, html)`` for ``source`` with ``context`` as data.
+
+        Text without any Jinja2 tag reads nothing from the context, so it is rendered once.
+        """
+        static = self._static.get(source)
+        if static is not None:
+            return static
+        if not _TAG.search(source):
+            static = self._static[source] = self._render(source, {})
+            return static
+        return self._render(source, context)
+
+    def _render(self, source: str, context: Mapping[str, Any]) -> tuple[str, str]:
         plain, markdown = self._compiled(source)
         text = plain.render(context).strip()
         html = self._md.render(markdown.render(context))
