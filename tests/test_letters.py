@@ -407,6 +407,23 @@ def test_documents_for_takes_figures_from_calculator_results() -> None:
     assert "Short-term carryover to next year: $17,000.00" in text
 
 
+def test_readiness_is_remembered_by_digest_and_follows_every_change() -> None:
+    from service.letters import _render
+
+    facts = {"full_name": "Canary Zebra", "mailing_address": "1 Main St"}
+    first = letters.documents_for(facts, {}, ["reg-e-error-notice"])
+    assert letters.documents_for(facts, {}, ["reg-e-error-notice"]) == first
+    assert not any(b"Canary" in key for key in _render._readiness)
+    facts["bank_name"] = "First Bank"
+    after = letters.documents_for(facts, {}, ["reg-e-error-notice"])[0]["missing"]
+    assert "bank_name" not in after and after == first[0]["missing"][1:]
+    facts["bank_name"] = "x" * 10000  # now invalid: named again
+    assert "bank_name" in letters.documents_for(facts, {}, ["reg-e-error-notice"])[0]["missing"]
+    _render._readiness.clear()
+    assert letters.documents_for({**facts, "bank_name": "First Bank"}, {},
+                                 ["reg-e-error-notice"])[0]["missing"] == after
+
+
 def test_markup_cannot_come_from_an_answer() -> None:
     data = {**fixture("exchange-support-ticket"),
             "incident_summary": "# Title?\n## Heading?\n- item?\n| kept?\n= signed?\n? blank?"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +30,12 @@ MIMETYPES = {
     "html": "text/html; charset=utf-8",
 }
 _BY_ID = {letter.id: letter for letter in CATALOG}
+#: Plain values a readiness digest may be taken of (their repr says exactly what they are).
+_PLAIN = (str, int, float, bool, type(None))
+#: A key per process: a digest of someone's answers cannot be matched against guesses.
+_DIGEST_KEY = secrets.token_bytes(32)
+READINESS_KEPT = 4096
+_readiness: dict[bytes, tuple[str, ...]] = {}
 
 
 class UnknownLetter(LookupError):
@@ -137,15 +145,47 @@ def missing(letter: LetterType, data: Mapping[str, Any]) -> list[str]:
     return []
 
 
+def _is_plain(value: Any) -> bool:
+    """Tell whether ``value`` is JSON-like data whose repr is exact (no Decimal, no objects)."""
+    if isinstance(value, _PLAIN):
+        return True
+    if isinstance(value, list):
+        return all(_is_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(type(k) is str and _is_plain(v) for k, v in value.items())
+    return False
+
+
+def lacking(letter: LetterType, data: Mapping[str, Any]) -> list[str]:
+    """Return :func:`missing`, remembered per keyed digest of the answers the letter reads.
+
+    Validating every wanted letter on every step read is the costly part of the documents
+    list; the outcome depends only on the letter's own fields, so it is kept under a keyed
+    BLAKE2 digest of them (never the answers themselves), at most 4096 outcomes per process.
+    """
+    relevant = sorted((name, data[name]) for name in letter.names if name in data)
+    if not all(_is_plain(value) for _, value in relevant):
+        return missing(letter, data)
+    key = hashlib.blake2b(repr((letter.id, relevant)).encode(), key=_DIGEST_KEY,
+                          digest_size=16).digest()
+    known = _readiness.get(key)
+    if known is None:
+        known = tuple(missing(letter, data))
+        if len(_readiness) >= READINESS_KEPT:
+            _readiness.clear()
+        _readiness[key] = known
+    return list(known)
+
+
 def _document(document_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """Return one entry of the documents list."""
     letter, preset = resolve(document_id)
     title = letter.title
     if preset:
         title += ": " + dict(spec(letter.variant or "").choices)[next(iter(preset.values()))]
-    lacking = missing(letter, {**data, **preset})
-    return {"id": document_id, "title": title, "formats": list(FORMATS), "ready": not lacking,
-            "missing": lacking}
+    lacking_now = lacking(letter, {**data, **preset})
+    return {"id": document_id, "title": title, "formats": list(FORMATS),
+            "ready": not lacking_now, "missing": lacking_now}
 
 
 def documents_for(facts: Mapping[str, Any], results: Mapping[str, Any],
