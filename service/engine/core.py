@@ -50,8 +50,9 @@ class Conversation:
     results: dict[str, Any] = field(default_factory=dict)
 
     def payload(self) -> dict[str, Any]:
-        """Return the private part that the store encrypts."""
-        return {"history": self.history, "answers": self.answers, "results": self.results}
+        """Return the private part that the store encrypts (the state too: it tells the branch)."""
+        return {"state": self.state, "history": self.history, "answers": self.answers,
+                "results": self.results}
 
 
 @dataclass

@@ -18,7 +18,7 @@ class Base(DeclarativeBase):
 
 
 class ConversationRow(Base):
-    """One conversation: routing data in the clear, answers and results sealed."""
+    """One conversation: its flow and version in the clear; where it is, and every answer, sealed."""
 
     __tablename__ = "conversations"
 
@@ -26,7 +26,6 @@ class ConversationRow(Base):
     flow: Mapped[str] = mapped_column(String(64))
     flow_version: Mapped[str] = mapped_column(String(32))
     token_hash: Mapped[str] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     payload: Mapped[bytes] = mapped_column(LargeBinary)

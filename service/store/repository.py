@@ -35,13 +35,13 @@ from .models import ConversationRow, UploadRow, utcnow
 _TABLE = ConversationRow.__table__
 _C = _TABLE.c
 #: The hot statements, built once (SQLAlchemy caches their compiled form).
-_READ = select(_C.id, _C.flow, _C.flow_version, _C.token_hash, _C.state, _C.status, _C.version,
+_READ = select(_C.id, _C.flow, _C.flow_version, _C.token_hash, _C.status, _C.version,
                _C.payload).where(_C.id == bindparam("conversation_id"))
 _CREATE = insert(_TABLE)
 _SAVE = update(_TABLE).where(
     _C.id == bindparam("conversation_id"), _C.version == bindparam("read_version"),
     _C.token_hash == bindparam("hashed"),
-).values(state=bindparam("new_state"), status=bindparam("new_status"),
+).values(status=bindparam("new_status"),
          payload=bindparam("sealed"), version=bindparam("new_version"),
          updated_at=bindparam("now"))
 
@@ -173,16 +173,16 @@ class Store:
         with self.writing() as connection:
             connection.execute(_CREATE, {
                 "id": conv.id, "flow": conv.flow, "flow_version": conv.flow_version,
-                "token_hash": crypto.token_hash(token), "state": conv.state,
-                "status": conv.status, "version": 1, "payload": payload})
+                "token_hash": crypto.token_hash(token), "status": conv.status, "version": 1, "payload": payload})
         conv.version = 1
 
     def load(self, access: Access) -> Conversation:
         """Return the conversation, decrypted; raise NotFound or Unauthorized."""
         row = self._read(access)
         private = json.loads(crypto.unseal(access.key, row.payload, row.id))
+        private.setdefault("state", private["history"][-1])  # sealed before 0002
         return Conversation(id=row.id, flow=row.flow, flow_version=row.flow_version,
-                            state=row.state, version=row.version, status=row.status, **private)
+                            version=row.version, status=row.status, **private)
 
     def save(self, conv: Conversation, access: Access, read_version: int) -> None:
         """Write ``conv`` if nobody wrote since ``read_version``; raise Stale otherwise."""
@@ -190,8 +190,7 @@ class Store:
         with self.writing() as connection:
             written = connection.execute(_SAVE, {
                 "conversation_id": access.id, "read_version": read_version,
-                "hashed": crypto.token_hash(access.token), "new_state": conv.state,
-                "new_status": conv.status, "sealed": payload, "new_version": read_version + 1,
+                "hashed": crypto.token_hash(access.token), "new_status": conv.status, "sealed": payload, "new_version": read_version + 1,
                 "now": utcnow()}).rowcount
         if written != 1:
             self._read(access)  # NotFound or Unauthorized, if either is why
