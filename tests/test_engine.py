@@ -201,3 +201,20 @@ def test_routes_steered_by_free_text_are_never_remembered(tmp_path: Path) -> Non
     conv.answers["ask"] = {"name": "Apple", "kind": "b"}
     assert engine.path(conv) == ["ask", "apple", "done"]
     assert engine._steering is None and engine._routes == {}
+
+
+def test_html_is_reused_only_for_texts_that_show_no_answer() -> None:
+    from service.engine.render import TextRenderer
+
+    renderer = TextRenderer()
+    choice = '{% if answers.kind == "a" %}**Apples**{% else %}Bananas{% endif %}'
+    named = renderer.render(choice + ", {{ answers.name }}",
+                            {"answers": {"kind": "a", "name": "Canary *Zebra*"}})
+    assert named == ("**Apples**, Canary *Zebra*",
+                     "<p><strong>Apples</strong>, Canary *Zebra*</p>")
+    assert renderer._html == {}
+    chosen = choice + " {{ answers.no }}"
+    for kind, html in (("a", "<p><strong>Apples</strong></p>"), ("b", "<p>Bananas</p>")):
+        for _ in range(2):
+            assert renderer.render(chosen, {"answers": {"kind": kind}})[1] == html
+    assert sorted(renderer._html) == ["**Apples** ", "Bananas "]

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from jinja2 import ChainableUndefined, TemplateSyntaxError
+from jinja2 import ChainableUndefined, TemplateSyntaxError, pass_context
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -16,6 +17,10 @@ from ..calculators._common import dollars
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 _TAG = re.compile(r"\{[{%#]")
+#: A list in the render context that notes each value a text interpolates.
+_SEEN = "_bearings_interpolated"
+#: How many distinct interpolation-free texts keep their HTML.
+HTML_KEPT = 1024
 
 
 def _money(value: Any) -> str:
@@ -25,11 +30,16 @@ def _money(value: Any) -> str:
         return str(value)
 
 
-def _escape_markdown(value: Any) -> Any:
+@pass_context
+def _escape_markdown(context: Context, value: Any) -> Any:
     """Escape Markdown in an interpolated value so a person's text is shown literally."""
-    if isinstance(value, Markup | ChainableUndefined) or value is None:
-        return "" if value is None or isinstance(value, ChainableUndefined) else value
-    return _MD_SPECIAL.sub(r"\\\1", str(value))
+    if value is None or isinstance(value, ChainableUndefined):
+        return ""
+    out = value if isinstance(value, Markup) else _MD_SPECIAL.sub(r"\\\1", str(value))
+    seen = context.get(_SEEN)
+    if out and seen is not None:
+        seen.append(True)
+    return out
 
 
 def _plain(value: Any) -> Any:
@@ -52,6 +62,7 @@ class TextRenderer:
         self._md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
         self._cache: dict[str, tuple[Any, Any]] = {}
         self._static: dict[str, tuple[str, str]] = {}
+        self._html: dict[str, str] = {}
 
     def check(self, source: str) -> str | None:
         """Return a readable syntax problem in ``source``, or None."""
@@ -81,7 +92,21 @@ class TextRenderer:
         return self._render(source, context)
 
     def _render(self, source: str, context: Mapping[str, Any]) -> tuple[str, str]:
+        """Render ``source``; keep the HTML of a result that interpolated no value.
+
+        Such a result is made only of the flow's own words (the answers merely chose which),
+        so its HTML can be reused; a text that shows a value is rendered every time, and no
+        person's answer is ever kept.
+        """
         plain, markdown = self._compiled(source)
-        text = plain.render(context).strip()
-        html = self._md.render(markdown.render(context))
-        return text, html.strip()
+        seen: list[bool] = []
+        source_md = markdown.render({**context, _SEEN: seen})
+        if seen:
+            return plain.render(context).strip(), self._md.render(source_md).strip()
+        html = self._html.get(source_md)
+        if html is None:
+            html = self._md.render(source_md).strip()
+            if len(self._html) >= HTML_KEPT:
+                self._html.clear()
+            self._html[source_md] = html
+        return source_md.strip(), html
