@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from . import calculators, letters
+from . import calculators, letters, logs
 from .config import from_environment, instance_path, secret_key
 from .conversations import Conversations
 from .engine import Engine, load_flow
@@ -22,13 +22,15 @@ def _database_url(config: Mapping[str, Any], instance: Any) -> str:
     return config.get("DATABASE_URL") or f"sqlite:///{instance / 'bearings.db'}"
 
 
-def load_engines() -> dict[str, Engine]:
-    """Load every flow in flows/ and build its engine (and its one Machine) once."""
+def load_engines(directory: str | Path | None = None) -> dict[str, Engine]:
+    """Load every flow in ``directory`` (default flows/) and build its engine once."""
     engines = {}
-    for path in sorted(flows_dir().glob("*.yaml")):
+    for path in sorted(flows_dir(directory).glob("*.yaml")):
         flow = load_flow(path)
         engines[flow.id] = Engine(flow, calculate=calculators.run,
                                   documents=letters.documents_for, check=letters.check_answers)
+    if not engines:
+        raise FileNotFoundError(f"No flow files (*.yaml) in {flows_dir(directory)}.")
     return engines
 
 
@@ -43,15 +45,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
     app.config["DATABASE_URL"] = _database_url(config, instance)
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    logging.getLogger("bearings").setLevel(logging.INFO)
 
     store = Store(app.config["DATABASE_URL"])
     if app.config["AUTO_MIGRATE"]:
         upgrade(store.write_engine)
-    engines = app.config.get("ENGINES") or load_engines()
+    engines = app.config.get("ENGINES") or load_engines(app.config.get("FLOWS_DIR"))
     app.extensions["bearings"] = Conversations(store, engines)
 
     from .web import init_app
 
+    logs.init_app(app)
     init_app(app)
     return app

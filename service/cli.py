@@ -155,6 +155,27 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    """Bring the database to the newest schema (once, before starting instances)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from . import _database_url
+    from .config import from_environment, instance_path
+    from .store import Store, upgrade
+
+    config = from_environment()
+    store = Store(_database_url(config, instance_path(config["INSTANCE_PATH"])))
+    try:
+        upgrade(store.write_engine)
+    except SQLAlchemyError as exc:
+        reason = getattr(exc, "orig", None) or exc
+        _fail(f"cannot migrate the database: {type(exc).__name__}: {reason}")
+    finally:
+        store.dispose()
+    print("the database schema is up to date")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser."""
     from .config import from_environment
@@ -192,6 +213,8 @@ def parser() -> argparse.ArgumentParser:
     diagram.add_argument("flow")
     diagram.add_argument("--format", default="mermaid", choices=["mermaid", "svg"])
     diagram.set_defaults(func=cmd_flow_diagram)
+    migrate = sub.add_parser("migrate", help="bring the database to the newest schema")
+    migrate.set_defaults(func=cmd_migrate)
     purge = sub.add_parser("purge", help="erase conversations past the retention period")
     purge.add_argument("--days", type=int)
     purge.set_defaults(func=cmd_purge)

@@ -50,6 +50,15 @@ SETTINGS: tuple[Setting, ...] = (
             "Apply database migrations when the app starts ('off' when run separately).", _flag),
     Setting("BEARINGS_INSTANCE_PATH", "INSTANCE_PATH", None,
             "Folder for the SQLite database and the generated secret key. Default: ./instance."),
+    Setting("BEARINGS_FLOWS_DIR", "FLOWS_DIR", None,
+            "Folder of flow files (*.yaml) to serve instead of the shipped flows/."),
+    Setting("BEARINGS_TRUSTED_PROXIES", "TRUSTED_PROXIES", 0,
+            "How many proxies in front of the app to trust for X-Forwarded-For, -Proto, -Host "
+            "and -Port (0: trust none). Set it behind a load balancer so rate limits count "
+            "each client and cookies are Secure over HTTPS.", int),
+    Setting("BEARINGS_LOG_LEVEL", "LOG_LEVEL", "info",
+            "Level of the JSON-lines log on standard error: debug, info (a line per request), "
+            "warning or error."),
     Setting("HOST", "HOST", "127.0.0.1", "Address `make run` and `bearings serve` listen on."),
     Setting("PORT", "PORT", 8000, "Port `make run` and `bearings serve` listen on.", int),
 )

@@ -26,6 +26,6 @@ def templates_dir() -> Path:
     return _data_dir("templates")
 
 
-def flows_dir() -> Path:
-    """Return the directory holding the flow definitions."""
-    return _data_dir("flows")
+def flows_dir(configured: str | Path | None = None) -> Path:
+    """Return the directory holding the flow definitions (``configured`` when given)."""
+    return Path(configured) if configured else _data_dir("flows")

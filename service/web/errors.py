@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
+
+from ..logs import route
 
 log = logging.getLogger("bearings")
 
@@ -30,14 +33,27 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _depth(value: Any, level: int = 0) -> int:
-    if level > MAX_DEPTH:
-        return level
-    if isinstance(value, dict):
-        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
-    if isinstance(value, list):
-        return max((_depth(v, level + 1) for v in value), default=level + 1)
-    return level
+def _text(value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, "The body holds a lone surrogate escape (\\ud800 to \\udfff), "
+                            "which is not text.") from None
+
+
+def _check(value: Any, depth: int = 0) -> None:
+    """Raise ApiError when ``value`` nests too deeply or holds a string that is not text."""
+    if isinstance(value, str):
+        _text(value)
+        return
+    if not isinstance(value, dict | list):
+        return
+    if depth + 1 > MAX_DEPTH:
+        raise ApiError(400, f"The body nests deeper than {MAX_DEPTH} levels.")
+    for key in value if isinstance(value, dict) else ():
+        _text(key)
+    for item in value.values() if isinstance(value, dict) else value:
+        _check(item, depth + 1)
 
 
 def json_body(*, required: bool = True) -> Any:
@@ -54,8 +70,7 @@ def json_body(*, required: bool = True) -> Any:
         raise ApiError(400, "The body is not valid UTF-8.") from None
     except (ValueError, RecursionError):
         raise ApiError(400, "The body is not valid JSON.") from None
-    if _depth(data) > MAX_DEPTH:
-        raise ApiError(400, f"The body nests deeper than {MAX_DEPTH} levels.")
+    _check(data)
     return data
 
 
@@ -102,17 +117,34 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
-        status = exc.code or 500
-        response = _respond(status, exc.description or exc.name)
-        if isinstance(response, Response) and exc.code == 429:
-            headers = exc.get_response().headers
-            for name in ("Retry-After",):
-                if name in headers:
-                    response.headers[name] = headers[name]
-        return response
+        if exc.code == 429:
+            return _too_many(app, exc)
+        return _respond(exc.code or 500, exc.description or exc.name)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Any:
-        log.exception("unexpected error on %s %s", request.method, request.path)
+        log.exception("unexpected error on %s %s", request.method, route())
         return _respond(500, "Something went wrong on our side. Your answers are safe; "
                              "please try again.")
+
+
+def _seconds_to_wait(app: Flask) -> int:
+    """Return how long the client should wait before the limit lets it through again."""
+    limiter = app.extensions.get("bearings.limiter")
+    try:
+        reset_at = limiter.current_limit.reset_at if limiter and limiter.current_limit else 0
+    except Exception:  # a storage hiccup must not turn a 429 into a 500
+        reset_at = 0
+    return max(1, int(reset_at - time.time()))
+
+
+def _too_many(app: Flask, exc: HTTPException) -> Any:
+    """Answer a refused request: 429, a Retry-After header and a message saying when."""
+    wait = _seconds_to_wait(app)
+    response = _respond(429, f"Too many requests from your address (the limit is "
+                             f"{exc.description}). Please wait {wait} seconds and try again.",
+                        retry_after=wait)
+    if isinstance(response, tuple):
+        response = make_response(response)
+    response.headers["Retry-After"] = str(wait)
+    return response
