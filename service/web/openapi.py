@@ -9,7 +9,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, jsonify
 
-from .. import calculators
+from .. import calculators, letters
 from . import conversations as conv
 from . import schemas
 
@@ -35,6 +35,8 @@ def _op(summary: str, ok: str, body: str | None = None, errors: tuple[str, ...] 
         responses[status].update(_json(ok_schema))
     for code in errors + ("429",):
         responses[code] = {"description": "Error", **_json(_ERRORS[code])}
+    responses["429"]["headers"] = {"Retry-After": {
+        "description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}}
     operation: dict[str, Any] = {"summary": summary, "responses": responses,
                                  "parameters": list(params)}
     if body:
@@ -49,19 +51,19 @@ def _conversation_paths(spec: APISpec) -> None:
     base = "/api/v1/conversations"
     spec.path(base, operations={"post": _op(
         "Start a conversation (the token is shown once)", "Created", "StartRequest",
-        ("400", "415", "422"), auth=False, status="201", ok_schema="StepOut")})
+        ("400", "413", "415", "422"), auth=False, status="201", ok_schema="StepOut")})
     spec.path(base + "/{conversation_id}", parameters=[_CID], operations={
         "get": _op("The current step", "The step", errors=("404",), ok_schema="StepOut"),
         "delete": _op("Erase every trace of the conversation", "Erased", errors=("404",),
                       status="204")})
     spec.path(base + "/{conversation_id}/answers", parameters=[_CID], operations={
         "post": _op("Answer the current step", "The next step", "AnswerRequest",
-                    ("400", "404", "409", "415", "422"), ok_schema="StepOut"),
+                    ("400", "404", "409", "413", "415", "422"), ok_schema="StepOut"),
         "get": _op("Every answer so far, with its step", "The answers", errors=("404",),
                    ok_schema={"type": "object"})})
     spec.path(base + "/{conversation_id}/back", parameters=[_CID], operations={
         "post": _op("Go back one step; later answers are kept", "The previous step",
-                    errors=("404",), ok_schema="StepOut")})
+                    errors=("404", "409"), ok_schema="StepOut")})
     upload = _op("Upload an exchange CSV export", "Stored", errors=("404", "413", "415", "422"),
                  status="201", ok_schema="UploadOut")
     upload["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
@@ -97,14 +99,17 @@ def _other_paths(spec: APISpec) -> None:
         if calc.response is not None:
             result = schema_name.replace("Request", "Result")
             spec.components.schema(result, schema=calc.response)
-        spec.path(f"/api/v1/calculators/{name}", operations={"post": {
-            **_op(calc.title, "The result with its worksheet", schema_name,
-                  ("400", "413", "415", "422"), auth=False, ok_schema=result),
-            "description": calc.summary}})
+        operation = {**_op(calc.title, "The result with its worksheet", schema_name,
+                           ("400", "413", "415", "422"), auth=False, ok_schema=result),
+                     "description": calc.summary}
+        if name == "lots":
+            _lots_csv(operation)
+        spec.path(f"/api/v1/calculators/{name}", operations={"post": operation})
     spec.path("/api/v1/letters", operations={"get": _op(
         "Every letter type with the fields it needs", "The letter types", auth=False,
         ok_schema={"type": "array", "items": {"type": "object"}})})
-    letter = {"name": "letter_type", "in": "path", "required": True, "schema": {"type": "string"}}
+    letter = {"name": "letter_type", "in": "path", "required": True,
+              "schema": {"type": "string", "enum": sorted(t.id for t in letters.letter_types())}}
     fmt_q = {"name": "format", "in": "query",
              "schema": {"type": "string", "enum": ["pdf", "docx", "txt", "html"]}}
     spec.path("/api/v1/letters/{letter_type}", parameters=[letter], operations={"post": _op(
@@ -121,9 +126,24 @@ def _other_paths(spec: APISpec) -> None:
     spec.path("/api/v1/flows/{flow_id}/diagram", parameters=[flow_id], operations={"get": _op(
         "The flow's state diagram", "The diagram", errors=("404", "422"), auth=False,
         params=(fmt,))})
-    for path in ("/healthz", "/readyz"):
-        spec.path(path, operations={"get": _op("Health", "Up", auth=False,
-                                               ok_schema="StatusOut")})
+    spec.path("/healthz", operations={"get": _op("The process is up", "Up", auth=False,
+                                                 ok_schema="StatusOut")})
+    ready = _op("The database answers", "Ready", auth=False, ok_schema="StatusOut")
+    ready["responses"]["503"] = {"description": "The database does not answer",
+                                 **_json("StatusOut")}
+    spec.path("/readyz", operations={"get": ready})
+
+
+def _lots_csv(operation: dict[str, Any]) -> None:
+    """Describe the exchange CSV that lots also takes, as multipart part ``file``."""
+    operation["requestBody"]["content"]["multipart/form-data"] = {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {"file": {"type": "string", "format": "binary"}}}}
+    operation["parameters"] = [
+        {"name": "method", "in": "query", "description": "With a CSV: the lot method.",
+         "schema": {"type": "string", "enum": ["fifo", "lifo", "hifo"], "default": "fifo"}},
+        {"name": "tax_year", "in": "query", "description": "With a CSV: only this year.",
+         "schema": {"type": "integer"}}]
 
 
 @cache
@@ -142,7 +162,22 @@ def document() -> dict[str, Any]:
                                             "description": "The fields GET /letters lists."})
     _conversation_paths(spec)
     _other_paths(spec)
-    return spec.to_dict()
+    return _with_lots_import(spec.to_dict())
+
+
+def _with_lots_import(doc: dict[str, Any]) -> dict[str, Any]:
+    """Let lots answer a CSV upload with its result plus the ``import`` summary."""
+    schemas_ = doc["components"]["schemas"]
+    plain = schemas_["LotsResult"]
+    schemas_["LotsImportResult"] = {**plain, "properties": {**plain["properties"], "import": {
+        "type": "object", "required": ["format", "rows", "errors"],
+        "properties": {"format": {"type": "string"}, "rows": {"type": "integer"},
+                       "errors": {"type": "array", "items": {"type": "object"}}}}}}
+    ok = doc["paths"]["/api/v1/calculators/lots"]["post"]["responses"]["200"]
+    ok["content"]["application/json"]["schema"] = {"anyOf": [
+        {"$ref": "#/components/schemas/LotsResult"},
+        {"$ref": "#/components/schemas/LotsImportResult"}]}
+    return doc
 
 
 @bp.get("/openapi.json")
