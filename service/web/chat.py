@@ -375,7 +375,8 @@ def delete(conversation_id: str) -> BaseResponse:
             return _page("web/delete.html", 422 if missing else 200, step=step, missing=missing)
         _service().delete(access)
     response = _page("web/deleted.html")
-    response.delete_cookie(COOKIE, path=f"/c/{conversation_id}")
+    response.delete_cookie(COOKIE, path=f"/c/{conversation_id}", secure=request.is_secure,
+                           httponly=True, samesite="Lax")
     return response
 
 
