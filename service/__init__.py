@@ -1,59 +1,31 @@
-"""Bearings: a guided recovery assistant for the days after a large crypto loss."""
+"""Bearings: a guided recovery assistant for the days after a large crypto loss.
+
+The package root imports nothing heavy, so ``bearings calc`` and the pure modules
+(calculators, importers, letters) start fast; the web app lives in :mod:`service.app`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
-from . import calculators, letters, logs
-from .config import from_environment, instance_path, secret_key
-from .conversations import Conversations
-from .engine import Engine, load_flow
-from .paths import flows_dir, templates_dir
-from .store import Store, upgrade
+    from .engine import Engine
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "load_engines"]
 
 
-def _database_url(config: Mapping[str, Any], instance: Any) -> str:
-    return config.get("DATABASE_URL") or f"sqlite:///{instance / 'bearings.db'}"
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create the Bearings app: settings from the environment, then ``test_config``."""
+    from .app import create_app as build
+
+    return build(test_config)
 
 
 def load_engines(directory: str | Path | None = None) -> dict[str, Engine]:
-    """Load every flow in ``directory`` (default flows/) and build its engine once."""
-    engines = {}
-    for path in sorted(flows_dir(directory).glob("*.yaml")):
-        flow = load_flow(path)
-        engines[flow.id] = Engine(flow, calculate=calculators.run,
-                                  documents=letters.documents_for, check=letters.check_answers)
-    if not engines:
-        raise FileNotFoundError(f"No flow files (*.yaml) in {flows_dir(directory)}.")
-    return engines
+    """Return an engine per flow in ``directory`` (default flows/), built once per process."""
+    from .app import load_engines as load
 
-
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Create the Bearings app: settings from the environment, then ``test_config``."""
-    config = {**from_environment(), **(test_config or {})}
-    instance = instance_path(config.get("INSTANCE_PATH"))
-    app = Flask(__name__, instance_path=str(instance), template_folder=str(templates_dir()),
-                static_folder=None)
-    app.config.from_mapping(config)
-    app.config["SECRET_KEY"] = config.get("SECRET_KEY") or secret_key(instance)
-    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
-    app.config["DATABASE_URL"] = _database_url(config, instance)
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-
-    store = Store(app.config["DATABASE_URL"])
-    if app.config["AUTO_MIGRATE"]:
-        upgrade(store.write_engine)
-    engines = app.config.get("ENGINES") or load_engines(app.config.get("FLOWS_DIR"))
-    app.extensions["bearings"] = Conversations(store, engines)
-
-    from .web import init_app
-
-    logs.init_app(app)
-    init_app(app)
-    return app
+    return load(directory)
