@@ -65,6 +65,10 @@ def test_the_widget_may_be_framed_only_by_allowed_origins(web: FlaskClient) -> N
                          response.text)
     assert settings and json.loads(settings.group(1))["origin"] == HOST
     assert "X-Frame-Options" not in response.headers
+    assert not re.search(r'(src|href)="(https?:)?//', response.text)
+    assert re.search(r'<style nonce="[^"]+">', response.text)
+    nonce = re.search(r"'nonce-([^']+)'", policy)
+    assert nonce and f'<style nonce="{nonce.group(1)}">' in response.text
 
 
 def test_chat_pages_still_refuse_framing(web: FlaskClient) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from service import create_app
@@ -27,6 +28,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 HOST_NONCE = "host-page-nonce"
+#: A busy CI machine can take more than Playwright's default 5 s to show the next step.
+expect.set_options(timeout=20_000)
 
 
 def chromium_path() -> str:

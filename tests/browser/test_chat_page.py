@@ -62,6 +62,10 @@ def test_a_whole_conversation_on_the_chat_page(open_page: Any, site: Site,
         check_screen(page, step["title"])
         if len(shown) == 2:
             shoot(page, artifacts, "chat-laptop-light")
+            shoot(page, artifacts, "chat-laptop-top", full=False)
+            if os.environ.get("BEARINGS_UPDATE_SCREENSHOTS") == "1":
+                DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(artifacts / "chat-laptop-top.png", DOCS_SCREENSHOT)
 
     walk(page, site.chat_steps(page), on_each=each)
     number, total = step_of(page)
@@ -283,9 +287,6 @@ def test_laptop_in_dark_mode(open_page: Any, site: Site, artifacts: Path) -> Non
     walk(page, site.chat_steps(page), steps=1)
     check_screen(page, "step, laptop, dark")
     shoot(page, artifacts, "chat-laptop-dark")
-    if os.environ.get("BEARINGS_UPDATE_SCREENSHOTS") == "1":
-        DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(artifacts / "chat-laptop-light.png", DOCS_SCREENSHOT)
 
 
 def test_the_whole_conversation_with_javascript_off(open_page: Any, site: Site) -> None:

@@ -86,6 +86,9 @@ def test_the_widget_on_a_page_from_another_origin(browser: Any, console: Console
         r.headers.get("authorization", "")))
     launcher = page.get_by_role("button", name=TITLE)
     expect(launcher).to_have_css("background-color", "rgb(107, 47, 143)")
+    corner = launcher.bounding_box()
+    assert corner and corner["x"] + corner["width"] == LAPTOP["width"] - 20
+    assert corner["y"] + corner["height"] == LAPTOP["height"] - 20
     audit(page, "host page with the launcher")
     inside = launch(page)
     page.wait_for_function("window.seen.some(e => e.name === 'ready')")
