@@ -153,7 +153,9 @@ def test_revisit_review_and_figures(web: FlaskClient) -> None:
     assert step["state"] == seen[0]["state"]
     assert {f["name"]: f.get("value") for f in step["fields"] if "value" in f} == {
         f["name"]: value_for(f) for f in seen[0]["fields"] if value_for(f) is not None}
-    stale = web.post(base + "/revisit", headers=auth, json={"state": "done"})
+    final = next(s["id"] for s in web.get("/api/v1/flows/crypto-loss-recovery").get_json()[
+        "states"] if s["final"])
+    stale = web.post(base + "/revisit", headers=auth, json={"state": final})
     assert stale.status_code == 409 and stale.get_json()["current"]["state"] == seen[0]["state"]
 
 
