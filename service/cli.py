@@ -160,7 +160,7 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     """Bring the database to the newest schema (once, before starting instances)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from . import _database_url
+    from .app import _database_url
     from .config import from_environment, instance_path
     from .store import Store, upgrade
 
