@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import copy
 import itertools
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from marshmallow import ValidationError
+
 from service.engine import Engine, FieldDef
 from service.engine.conditions import fields_in
+from service.letters import VOCABULARY
+
+#: Answers to try, in order, for a text field whose format the plain sample does not meet
+#: (a ``pattern``, or a letter answer read as one item per line with parts split by ";").
+CANDIDATES = ("2025-07-03T14:00:00Z", "2025-07-03", "100.00", "1234", "Sample")
 
 
 def condition_fields(engine: Engine) -> dict[str, set[Any]]:
@@ -35,6 +43,40 @@ def condition_fields(engine: Engine) -> dict[str, set[Any]]:
     return found
 
 
+def _accepts(spec: FieldDef, value: str) -> bool:
+    """Return whether ``value`` meets the field's pattern and the letters' reading of it."""
+    if spec.pattern and not re.fullmatch(spec.pattern, value):
+        return False
+    if spec.name not in VOCABULARY:
+        return True
+    try:
+        VOCABULARY[spec.name].build(required=False).deserialize(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _formatted(spec: FieldDef, plain: str) -> str:
+    """Return a text answer in the field's format: the plain sample when it fits, else a
+    candidate, else one line built part by part for a list answer."""
+    if _accepts(spec, plain):
+        return plain
+    for candidate in CANDIDATES:
+        if _accepts(spec, candidate):
+            return candidate
+    columns = getattr(VOCABULARY.get(spec.name), "columns", ())
+    parts = [next(c for c in CANDIDATES if _cell_accepts(column.field, c)) for column in columns]
+    return "; ".join(parts)
+
+
+def _cell_accepts(field: Any, value: str) -> bool:
+    try:
+        field.deserialize(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def _plain(spec: FieldDef) -> Any:
     samples: dict[str, Any] = {
         "text": "Sample answer", "textarea": "A few sample lines.", "email": "a@example.com",
@@ -50,6 +92,8 @@ def _plain(spec: FieldDef) -> Any:
     if spec.type in ("choice", "multichoice"):
         first = spec.choices[0].value
         return first if spec.type == "choice" else [first]
+    if spec.type in ("text", "textarea"):
+        return _formatted(spec, samples[spec.type])
     return samples.get(spec.type)
 
 
