@@ -123,3 +123,11 @@ def test_the_instances_keep_no_files_of_their_own(pair: tuple[Server, Server, Pa
     _, _, root = pair
     for name in ("a", "b"):
         assert sorted(p.name for p in (root / name).iterdir()) == []
+
+
+def test_migrate_says_so_when_the_database_cannot_be_reached(tmp_path: Path) -> None:
+    env = server_env("postgresql+psycopg://nobody@127.0.0.1:9/none", tmp_path)
+    failed = subprocess.run([sys.executable, "-m", "service.cli", "migrate"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    assert failed.stderr.startswith("bearings: cannot migrate the database: OperationalError")
