@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +25,7 @@ def _fail(message: str) -> NoReturn:
     raise UserError(message)
 
 
-def _read_json(path: str | None) -> Any:
+def _read_json(path: str | None, parse: Callable[[str], Any] | None = None) -> Any:
     try:
         text = Path(path).read_text(encoding="utf-8") if path else sys.stdin.read()
     except OSError as exc:
@@ -32,7 +33,7 @@ def _read_json(path: str | None) -> Any:
     except UnicodeDecodeError:
         _fail(f"{path or 'standard input'} is not UTF-8 text")
     try:
-        return json.loads(text, parse_float=Decimal)
+        return (parse or (lambda raw: json.loads(raw, parse_float=Decimal)))(text)
     except (ValueError, RecursionError) as exc:
         _fail(f"{path or 'standard input'} is not valid JSON: {exc}")
 
@@ -47,12 +48,9 @@ def cmd_calc(args: argparse.Namespace) -> int:
 
     if args.name not in calculators.names():
         _fail(f"unknown calculator {args.name!r}; choose one of: {', '.join(calculators.names())}")
-    if args.name == "lots" and args.input and args.input.lower().endswith(".csv"):
-        from .cli_progress import parse_csv_with_progress
-
-        payload: Any = {"method": args.method, "transactions": parse_csv_with_progress(args.input)}
-    else:
-        payload = _read_json(args.input)
+    if args.name == "lots":
+        return _calc_lots(args)
+    payload = _read_json(args.input)
     try:
         result = calculators.run(args.name, payload)
     except ValidationError as exc:
@@ -61,6 +59,28 @@ def cmd_calc(args: argparse.Namespace) -> int:
     # Indented for a person at a terminal; compact (C encoder, much faster) when piped.
     indent = 2 if sys.stdout.isatty() else None
     sys.stdout.write(json.dumps(result, indent=indent, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def _calc_lots(args: argparse.Namespace) -> int:
+    """Run `lots` on a JSON request or an exchange CSV, writing each row as it is found."""
+    from .calculators import _common, get, lots
+
+    if args.input and args.input.lower().endswith(".csv"):
+        from .cli_progress import parse_csv_with_progress
+
+        payload: Any = {"method": args.method, "transactions": parse_csv_with_progress(args.input)}
+    else:
+        payload = _read_json(args.input, lots.parse_request)
+    try:
+        loaded = _common.load(get("lots").request(), payload)
+        lots.write(loaded, sys.stdout)
+        sys.stdout.flush()
+    except ValidationError as exc:
+        print(_errors(exc), file=sys.stderr)
+        return EXIT_USER
+    except BrokenPipeError:  # the reader stopped early (| head): nothing left to tell it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 

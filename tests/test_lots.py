@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -459,3 +460,25 @@ def test_odd_values_give_a_result_or_a_validation_error(
         assert set(exc.messages) == {"transactions"}
         return
     assert {"disposals", "totals", "holdings", "warnings"} <= set(result)
+
+
+@pytest.mark.parametrize("request_extra", [{}, {"method": "hifo", "tax_year": 2025}])
+def test_the_streamed_command_output_is_the_calculator_result(request_extra: dict[str, Any]
+                                                              ) -> None:
+    from service.calculators import _common, get
+    from service.calculators import lots as calculator
+
+    wallet = 'Joint "savings" \\ 貯金'
+    rows = [tx("b1", "2024-01-01", "buy", "1", "100", wallet=wallet),
+            tx('s"1', "2025-02-01", "sell", "3", "450", wallet=wallet),  # 2 short: no basis
+            tx("i", "2025-03-01", "income", "0.5", "60"),
+            {"time": "2025-04-01", "type": "fee", "asset": "btc", "quantity": 1,  # not plain
+             "usd_value": "10", "form_1099": "basis_reported"}]
+    request = {"transactions": rows, **request_extra}
+    text = json.dumps(request)
+    out = io.StringIO()
+    calculator.write(_common.load(get("lots").request(), calculator.parse_request(text)), out)
+    streamed = json.loads(out.getvalue(), parse_float=Decimal)
+    assert streamed == run("lots", json.loads(text, parse_float=Decimal))
+    assert list(streamed) == list(run("lots", json.loads(text)))
+    assert any(row["acquired"] is None for row in streamed["disposals"])

@@ -1,39 +1,74 @@
-"""Validate the `lots` transactions list in one tight loop (marshmallow per row is too slow)."""
+"""Validate the `lots` transactions list in one tight loop (marshmallow per row is too slow).
+
+Each valid transaction becomes a compact row tuple (see ``_lots_values.Row``). A plainly valid
+one takes the fast path, which :func:`compact` also offers to a JSON ``object_hook``, so that a
+file of a million transactions never holds a million dicts; anything else is checked field by
+field and every problem is named.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from ._lots_checks import check_row
 from ._lots_values import (
+    BUY,
+    DEFAULT_WALLET,
+    EXTRA,
+    FEE,
+    IDENT,
+    INCOME,
+    KEY,
     MAX_ERRORS,
     MAX_TEXT,
+    SELL,
     TRANSFER_IN,
     TRANSFER_OUT,
     TYPES,
+    Row,
+    asset_of,
     text,
     time_key,
 )
 
 _plain = re.compile(r"\d{1,12}(?:\.\d{1,18})?").fullmatch
-_FAST_KINDS = frozenset(("buy", "sell", "income", "fee", "transfer_in", "transfer_out"))
-_FEE_KINDS = frozenset(("buy", "sell"))
+_intern = sys.intern
+_FAST_CODES = dict(TYPES)
+_VALUED = frozenset((BUY, SELL, INCOME, FEE))
+_FEE_CODES = frozenset((BUY, SELL))
+_NAMES_KEPT = 10_000
 _FAST_FIELDS = frozenset(("id", "time", "type", "asset", "quantity", "usd_value", "fee_usd",
                           "wallet"))
+_RARE = ("lots", "transfer_id", "form_1099")
 
 
 @dataclass
 class Ledger:
-    """The validated transactions: their sort keys and what matching needs to know up front."""
+    """The validated transactions: rows, their sort keys, and what matching needs up front."""
 
-    rows: list[Mapping[str, Any]]
+    rows: list[Row]
     keys: list[datetime]
     transfers: list[int] = field(default_factory=list)
     names_lots: bool = False
+
+
+class Names:
+    """Asset and wallet names of one ledger seen plainly valid, each kept once.
+
+    A ledger has a handful of each, so checking a name once and sharing one copy of it saves
+    time and memory; a new ``Names`` per ledger keeps nothing from one request to the next.
+    """
+
+    __slots__ = ("assets", "wallets")
+
+    def __init__(self) -> None:
+        self.assets: dict[str, str] = {}
+        self.wallets: dict[str, str] = {}
 
 
 class InvalidTransactions(ValueError):
@@ -48,63 +83,124 @@ def validate(rows: Any) -> Ledger:
     """Check every transaction; return the ledger or raise InvalidTransactions."""
     if not isinstance(rows, list):
         raise InvalidTransactions(["Send the transactions as a list."])
-    ledger = Ledger(rows, [])
+    ledger, names = Ledger([], []), Names()
     errors: dict[int, dict[str, list[str]]] = {}
     seen: dict[str, int] = {}
-    keys, transfers = ledger.keys, ledger.transfers
+    out, keys, transfers = ledger.rows, ledger.keys, ledger.transfers
     for index, row in enumerate(rows):
-        key = _fast(row)
-        if key is not None:
-            keys.append(key)
-            if row["type"][0] == "t":
-                transfers.append(index)
-            ident = row.get("id")
+        if type(row) is not tuple:
+            compacted = compact(row, names)
+            if compacted is None:
+                problems = check_row(row)
+                if problems:
+                    if len(errors) < MAX_ERRORS:
+                        errors[index] = problems
+                    out.append(None)  # type: ignore[arg-type]  # keeps indexes aligned
+                    keys.append(None)  # type: ignore[arg-type]
+                    continue
+                compacted = _checked(row)
+            row = compacted
+        ident = row[IDENT]
+        if ident is None:
+            row = (*row[:IDENT], f"#{index}", row[EXTRA])
         else:
-            problems = check_row(row)
-            if problems:
-                if len(errors) < MAX_ERRORS:
-                    errors[index] = problems
-                keys.append(None)  # type: ignore[arg-type]
-                continue
-            keys.append(time_key(row["time"]))  # type: ignore[arg-type]
-            code = TYPES[row["type"]]
-            if code == TRANSFER_IN or code == TRANSFER_OUT:
-                transfers.append(index)
-            elif "lots" in row:
-                ledger.names_lots = True
-            ident = text(row["id"]) if "id" in row else None
-        if ident is not None:
             earlier = seen.setdefault(ident, index)
             if earlier != index and len(errors) < MAX_ERRORS:
                 errors.setdefault(index, {})["id"] = [
                     f"This id is already used by transaction {earlier}."]
+        code = row[0]
+        if code == TRANSFER_IN or code == TRANSFER_OUT:
+            transfers.append(index)
+        elif row[EXTRA] is not None and "lots" in row[EXTRA]:
+            ledger.names_lots = True
+        out.append(row)
+        keys.append(row[KEY])
     if errors:
         raise InvalidTransactions(errors)
     return ledger
 
 
-def _fast(row: Any) -> datetime | None:
-    """Return the sort key of a plainly valid row; None to check it field by field."""
+def compact(row: Any, names: Names) -> Row | None:
+    """Return a plainly valid transaction as a row (its id None when absent), else None."""
     if type(row) is not dict or not row.keys() <= _FAST_FIELDS:
         return None
     kind = row.get("type")
-    if kind not in _FAST_KINDS:
+    code = _FAST_CODES.get(kind) if type(kind) is str else None
+    if code is None:
         return None
     quantity, value, fee = row.get("quantity"), row.get("usd_value"), row.get("fee_usd")
     if type(quantity) is not str or not _plain(quantity) or not quantity.strip("0."):
         return None
     if value is None:
-        if kind[0] != "t":
+        if code in _VALUED:
             return None
     elif type(value) is not str or not _plain(value):
         return None
     if fee is not None and (type(fee) is not str or not _plain(fee)
-                            or (kind not in _FEE_KINDS and fee.strip("0."))):
+                            or (code not in _FEE_CODES and fee.strip("0."))):
         return None
-    asset, wallet, ident = row.get("asset"), row.get("wallet", "x"), row.get("id", "x")
-    if (type(asset) is not str or not 0 < len(asset) <= 20 or not asset.isalnum()
-            or not asset.isupper() or type(wallet) is not str or type(ident) is not str
-            or not 0 < len(wallet) <= MAX_TEXT or wallet.strip() != wallet
-            or not 0 < len(ident) <= MAX_TEXT or ident.strip() != ident):
+    raw_asset, raw_wallet = row.get("asset"), row.get("wallet", DEFAULT_WALLET)
+    asset = names.assets.get(raw_asset) if type(raw_asset) is str else None
+    if asset is None:
+        asset = _known(names.assets, raw_asset, _plain_asset)
+    wallet = names.wallets.get(raw_wallet) if type(raw_wallet) is str else None
+    if wallet is None:
+        wallet = _known(names.wallets, raw_wallet, _plain_text)
+    ident = row.get("id")
+    if asset is None or wallet is None or ("id" in row and not _plain_text(ident)):
         return None
-    return time_key(row.get("time"))
+    when = row.get("time")
+    try:
+        key = datetime.fromisoformat(when)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if key.tzinfo is not UTC or not 1970 <= key.year <= 2100:
+        key = time_key(when)
+        if key is None:
+            return None
+    return (code, key, asset, wallet, quantity, value, fee, ident, None)
+
+
+def _plain_asset(value: Any) -> bool:
+    """Tell whether ``value`` is an asset symbol as sent plainly: 1-20 upper-case letters."""
+    return (type(value) is str and 0 < len(value) <= 20 and value.isalnum()
+            and value.isupper())
+
+
+def _plain_text(value: Any) -> bool:
+    """Tell whether ``value`` is text of 1-100 characters without surrounding spaces."""
+    return type(value) is str and 0 < len(value) <= MAX_TEXT and value.strip() == value
+
+
+def _known(seen: dict[str, str], value: Any, plain: Callable[[Any], bool]) -> str | None:
+    """Return the one kept copy of a plainly valid name, remembering it; None if not plain."""
+    if not plain(value):
+        return None
+    if len(seen) < _NAMES_KEPT:
+        seen[value] = value
+    return value  # type: ignore[no-any-return]
+
+
+def _fast(row: Any) -> datetime | None:
+    """Return the sort key of a plainly valid row; None to check it field by field."""
+    compacted = compact(row, Names())
+    return None if compacted is None else compacted[KEY]
+
+
+def make_hook() -> Callable[[dict[str, Any]], Any]:
+    """Return a JSON ``object_hook`` that turns each plainly valid transaction into its row."""
+    names = Names()
+
+    def hook(obj: dict[str, Any]) -> Any:
+        return compact(obj, names) or obj
+
+    return hook
+
+
+def _checked(row: dict[str, Any]) -> Row:
+    """Return a row that passed the full check, every field normalized."""
+    extra = {name: row[name] for name in _RARE if row.get(name) is not None}
+    return (TYPES[row["type"]], time_key(row["time"]), _intern(asset_of(row["asset"]) or ""),
+            _intern(text(row.get("wallet"), DEFAULT_WALLET) or DEFAULT_WALLET), row["quantity"],
+            row.get("usd_value"), row.get("fee_usd"), text(row["id"]) if "id" in row else None,
+            extra or None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
@@ -12,13 +11,19 @@ from ._lots_input import Ledger
 from ._lots_piles import PILES, Lot, Part, Pile, first
 from ._lots_report import Report
 from ._lots_values import (
+    ASSET,
     BUY,
-    DEFAULT_WALLET,
+    CODE,
+    EXTRA,
+    FEE_USD,
+    IDENT,
     INCOME,
+    QTY,
     TRANSFER_IN,
     TRANSFER_OUT,
-    TYPES,
-    asset_of,
+    VALUE,
+    WALLET,
+    Row,
     text,
 )
 
@@ -41,19 +46,6 @@ class Matcher:
         self.by_id: dict[str, list[Lot]] | None = {} if ledger.names_lots else None
         self.transit: dict[int, list[Part]] = {}
         self.waiting: dict[int, int] = {}
-        self._assets: dict[str, str] = {}
-        self._wallets: dict[Any, str] = {}
-
-    def names(self, row: Mapping[str, Any]) -> tuple[str, str]:
-        """Return the row's asset and wallet, normalized once per distinct spelling."""
-        raw_asset, raw_wallet = row["asset"], row.get("wallet")
-        asset = self._assets.get(raw_asset)
-        if asset is None:
-            asset = self._assets[raw_asset] = asset_of(raw_asset)  # type: ignore[assignment]
-        wallet = self._wallets.get(raw_wallet)
-        if wallet is None:
-            wallet = self._wallets[raw_wallet] = text(raw_wallet, DEFAULT_WALLET)  # type: ignore
-        return asset, wallet  # type: ignore[return-value]
 
     def run(self, order: list[int], stop: datetime | None) -> None:
         """Apply the transactions in ``order`` up to (not including) time ``stop``."""
@@ -63,7 +55,7 @@ class Matcher:
             if stop is not None and key >= stop:
                 break
             row = rows[index]
-            code = TYPES[row["type"]]
+            code = row[CODE]
             if code == BUY or code == INCOME:
                 self.acquire(row, index, key, seq, code)
             elif code == TRANSFER_OUT:
@@ -85,16 +77,15 @@ class Matcher:
         if self.by_id is not None:
             self.by_id.setdefault(lot.id, []).append(lot)
 
-    def acquire(self, row: Mapping[str, Any], index: int, key: datetime, seq: int,
-                code: int) -> None:
+    def acquire(self, row: Row, index: int, key: datetime, seq: int, code: int) -> None:
         """Open a lot for a buy (value plus fee) or for income (its value)."""
-        value = Decimal(row["usd_value"])
-        fee = row.get("fee_usd")
+        value = Decimal(row[VALUE])
+        fee = row[FEE_USD]
         if fee is not None:
             value += Decimal(fee)
-        asset, wallet = self.names(row)
-        lot = Lot(_ident(row, index), asset, wallet, key.toordinal(), seq,
-                  Decimal(row["quantity"]), value.quantize(CENT, ROUND_HALF_UP))
+        asset, wallet = row[ASSET], row[WALLET]
+        lot = Lot(row[IDENT], asset, wallet, key.toordinal(), seq, Decimal(row[QTY]),
+                  value.quantize(CENT, ROUND_HALF_UP))
         wallets = self.piles.get(asset)
         pile = wallets.get(wallet) if wallets is not None else None
         if pile is None or self.by_id is not None:
@@ -104,25 +95,25 @@ class Matcher:
         if code == INCOME:
             self.report.income(lot, key)
 
-    def dispose(self, row: Mapping[str, Any], index: int, key: datetime, code: int) -> None:
+    def dispose(self, row: Row, index: int, key: datetime, code: int) -> None:
         """Match a sale or a fee paid in crypto against lots and report its rows."""
-        ident = _ident(row, index)
-        asset, wallet = self.names(row)
-        quantity = Decimal(row["quantity"])
-        proceeds = Decimal(row["usd_value"])
-        fee = row.get("fee_usd")
+        ident, asset, wallet, extra = row[IDENT], row[ASSET], row[WALLET], row[EXTRA]
+        quantity = Decimal(row[QTY])
+        proceeds = Decimal(row[VALUE])
+        fee = row[FEE_USD]
         if fee is not None:
             proceeds -= Decimal(fee)
         parts: list[Part] = []
         universal = key < PER_WALLET
         left = quantity
-        if self.by_id is not None and "lots" in row:
-            left = self._named(row["lots"], ident, asset, wallet, universal, left, parts)
+        if self.by_id is not None and extra is not None and "lots" in extra:
+            left = self._named(extra["lots"], ident, asset, wallet, universal, left, parts)
         left = self._take(asset, wallet, universal, left, parts)
         if left:
             self.report.missing(ident, asset, wallet, left, self._elsewhere(asset, wallet))
-        self.report.disposal(row, ident, asset, wallet, key, code, quantity,
-                             proceeds.quantize(CENT, ROUND_HALF_UP), parts, left)
+        self.report.disposal(None if extra is None else extra.get("form_1099"), ident, asset,
+                             wallet, key, code, quantity, proceeds.quantize(CENT, ROUND_HALF_UP),
+                             parts, left)
 
     def _take(self, asset: str, wallet: str, universal: bool, left: Decimal,
               parts: list[Part]) -> Decimal:
@@ -172,11 +163,10 @@ class Matcher:
         return sum((lot.qty for name, pile in wallets.items() if name != wallet
                     for lot in pile.live()), ZERO)
 
-    def send(self, row: Mapping[str, Any], index: int, key: datetime, seq: int) -> None:
+    def send(self, row: Row, index: int, key: datetime, seq: int) -> None:
         """Take the lots a transfer_out moves; hold them for the paired transfer_in."""
-        ident = _ident(row, index)
-        asset, wallet = self.names(row)
-        quantity = Decimal(row["quantity"])
+        ident, asset, wallet = row[IDENT], row[ASSET], row[WALLET]
+        quantity = Decimal(row[QTY])
         parts: list[Part] = []
         left = self._take(asset, wallet, False, quantity, parts)
         if left and key < PER_WALLET:
@@ -191,30 +181,30 @@ class Matcher:
         else:
             self.report.unmatched_out(ident, asset, quantity, parts)
 
-    def receive(self, row: Mapping[str, Any], index: int, key: datetime, seq: int) -> None:
+    def receive(self, row: Row, index: int, key: datetime, seq: int) -> None:
         """Place the lots of the paired transfer_out in this wallet, or open a new lot."""
         out = self.pairs.get(index)
-        asset, wallet = self.names(row)
-        quantity = Decimal(row["quantity"])
+        asset, wallet = row[ASSET], row[WALLET]
+        quantity = Decimal(row[QTY])
         if out is None:
-            value = Decimal(row.get("usd_value") or 0)
-            lot = Lot(_ident(row, index), asset, wallet, key.toordinal(), seq, quantity,
+            value = Decimal(row[VALUE] or 0)
+            lot = Lot(row[IDENT], asset, wallet, key.toordinal(), seq, quantity,
                       value.quantize(CENT, ROUND_HALF_UP))
             self._add(lot)
-            self.report.unmatched_in(lot, row.get("usd_value") is not None)
+            self.report.unmatched_in(lot, row[VALUE] is not None)
             return
         parts = self.transit.pop(out, None)
         if parts is None:
             self.waiting[out] = index
             return
-        sent = Decimal(self.ledger.rows[out]["quantity"])
+        sent = Decimal(self.ledger.rows[out][QTY])
         for ident, day, lot_seq, qty, basis in _arrive(parts, sent, quantity):
             self._add(Lot(ident, asset, wallet, day, lot_seq, qty, basis))
         if quantity > sent:
-            extra = Lot(_ident(row, index), asset, wallet, key.toordinal(), seq,
-                        quantity - sent, ZERO)
-            self._add(extra)
-            self.report.surplus(extra)
+            surplus = Lot(row[IDENT], asset, wallet, key.toordinal(), seq, quantity - sent,
+                          ZERO)
+            self._add(surplus)
+            self.report.surplus(surplus)
 
     def holdings(self) -> dict[str, dict[str, list[Lot]]]:
         """Return the lots left, by asset and wallet."""
@@ -258,11 +248,3 @@ def _arrive(parts: list[Part], sent: Decimal, received: Decimal) -> list[Part]:
         ident, day, seq, qty, basis_kept = kept.pop()
         kept.append((ident, day, seq, qty, basis_kept + basis + carry))
     return kept
-
-
-def _ident(row: Mapping[str, Any], index: int) -> str:
-    """Return a transaction's id, or ``#index`` when it has none."""
-    ident = row.get("id")
-    if type(ident) is str and ident.strip() == ident:
-        return ident
-    return f"#{index}" if ident is None else text(ident)  # type: ignore[return-value]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -12,6 +12,10 @@ from ._lots_piles import Lot, Part
 from ._lots_values import FEE, FORM_1099
 
 MAX_WARNINGS = 1000
+#: The fields of a disposal row, in order: the report keeps each row as a tuple of these.
+DISPOSAL_FIELDS = ("id", "asset", "wallet", "quantity", "acquired", "disposed", "proceeds",
+                   "cost_basis", "gain", "term", "form_8949_box", "lot", "type")
+Disposal = tuple[Any, ...]
 #: Box letters by year band, then by form_1099 value; long-term adds 3.
 _BOX_INDEX = {"basis_reported": 0, "basis_not_reported": 1, "none": 2}
 _ZEROS = ("0.00", "-0.00")
@@ -35,12 +39,20 @@ def quantity_text(value: Decimal) -> str:
 
 
 class Report:
-    """What the sweep found: rows of the tax year, income, warnings and totals."""
+    """What the sweep found: rows of the tax year, income, warnings and totals.
 
-    def __init__(self, start: datetime | None, stop: datetime | None) -> None:
+    Disposal rows (tuples of :data:`DISPOSAL_FIELDS`) go to ``self.disposals``, or to
+    ``emit`` as they are found when it is given (so that a million of them need not be
+    held); ``rows`` counts them either way.
+    """
+
+    def __init__(self, start: datetime | None, stop: datetime | None,
+                 emit: Callable[[Disposal], object] | None = None) -> None:
         self.start = start
         self.stop = stop
-        self.disposals: list[dict[str, Any]] = []
+        self.disposals: list[Disposal] = []
+        self.emit = self.disposals.append if emit is None else emit
+        self.rows = 0
         self.incomes: list[dict[str, Any]] = []
         self.warnings: list[dict[str, Any]] = []
         self.dropped = 0
@@ -77,7 +89,7 @@ class Report:
                              "quantity": quantity_text(lot.qty), "date": self.day(lot.day)[0],
                              "usd_value": amount(lot.basis)})
 
-    def disposal(self, row: Mapping[str, Any], ident: str, asset: str, wallet: str,
+    def disposal(self, form_1099: str | None, ident: str, asset: str, wallet: str,
                  key: datetime, code: int, quantity: Decimal, proceeds: Decimal,
                  parts: list[Part], left: Decimal) -> None:
         """Add the Form 8949 rows of one disposal: one per lot used, one for any shortfall."""
@@ -86,11 +98,12 @@ class Report:
         sold = self.day(key.toordinal())[0]
         sold_on = (key.year, key.month, key.day)
         boxes = "GHIJKL" if key.year >= 2025 else "ABCDEF"
-        box = _BOX_INDEX[row.get("form_1099") or "none"]
+        box = _BOX_INDEX[form_1099 or "none"]
         short, long = boxes[box], boxes[box + 3]
         kind = "fee" if code == FEE else "sell"
         rest, last = proceeds, len(parts) - (0 if left else 1)
-        add, days, totals = self.disposals.append, self._days, self.boxes
+        add, days, totals = self.emit, self._days, self.boxes
+        self.rows += len(parts)
         for number, (lot, acquired_on, _seq, qty, basis) in enumerate(parts):
             if number == last:
                 share = rest
@@ -107,12 +120,10 @@ class Report:
             total[1] += basis
             total[2] += 1
             gain = share - basis
-            add({"id": ident, "asset": asset, "wallet": wallet, "quantity": quantity_text(qty),
-                 "acquired": acquired, "disposed": sold,
-                 "proceeds": str(share) if share else "0.00",
-                 "cost_basis": str(basis) if basis else "0.00",
-                 "gain": str(gain) if gain else "0.00", "term": "long" if is_long else "short",
-                 "form_8949_box": letter, "lot": lot, "type": kind})
+            add((ident, asset, wallet, quantity_text(qty), acquired, sold,
+                 str(share) if share else "0.00", str(basis) if basis else "0.00",
+                 str(gain) if gain else "0.00", "long" if is_long else "short", letter, lot,
+                 kind))
         if left:
             self._shortfall(ident, asset, wallet, left, sold, rest, short, kind)
 
@@ -122,11 +133,9 @@ class Report:
         total = self.boxes.setdefault(box, [ZERO, ZERO, 0])
         total[0] += proceeds
         total[2] += 1
-        self.disposals.append({
-            "id": ident, "asset": asset, "wallet": wallet, "quantity": quantity_text(qty),
-            "acquired": None, "disposed": sold, "proceeds": amount(proceeds),
-            "cost_basis": "0.00", "gain": amount(proceeds), "term": "short",
-            "form_8949_box": box, "lot": None, "type": kind})
+        self.rows += 1
+        self.emit((ident, asset, wallet, quantity_text(qty), None, sold, amount(proceeds),
+                   "0.00", amount(proceeds), "short", box, None, kind))
 
     def missing(self, ident: str, asset: str, wallet: str, left: Decimal,
                 elsewhere: Decimal) -> None:
@@ -200,4 +209,4 @@ def _triple(proceeds: Decimal, basis: Decimal) -> dict[str, str]:
             "gain": amount(proceeds - basis)}
 
 
-__all__ = ["FORM_1099", "Report", "amount", "quantity_text"]
+__all__ = ["DISPOSAL_FIELDS", "FORM_1099", "Disposal", "Report", "amount", "quantity_text"]

@@ -72,7 +72,7 @@ def explanation(method: str, tax_year: int | None, report: Report) -> list[str]:
         "uses only lots held in the same wallet or account.",
         "A sale is long-term when the asset was held more than one year: counting starts the "
         "day after it was acquired, so a sale on the anniversary is still short-term.",
-        f"{_rows(len(report.disposals))} {scope}: short-term {dollars(sp - sb)} "
+        f"{_rows(report.rows)} {scope}: short-term {dollars(sp - sb)} "
         f"(proceeds {dollars(sp)}, basis {dollars(sb)}), long-term {dollars(lp - lb)} "
         f"(proceeds {dollars(lp)}, basis {dollars(lb)}).",
     ]

@@ -11,12 +11,30 @@ from __future__ import annotations
 from collections import deque
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from ._lots_input import InvalidTransactions, Ledger
-from ._lots_values import DEFAULT_WALLET, asset_of, number, text
+from ._lots_values import (
+    ASSET,
+    CODE,
+    EXTRA,
+    QTY,
+    TRANSFER_IN,
+    TRANSFER_OUT,
+    TYPE_NAMES,
+    WALLET,
+    Row,
+    text,
+)
 
 WINDOW = timedelta(hours=72)
 TOLERANCE = Decimal("0.95")
+
+
+def _transfer_id(row: Row) -> Any:
+    """Return the row's transfer_id, or None."""
+    extra = row[EXTRA]
+    return None if extra is None else extra.get("transfer_id")
 
 
 def pair_transfers(ledger: Ledger) -> dict[int, int]:
@@ -26,13 +44,13 @@ def pair_transfers(ledger: Ledger) -> dict[int, int]:
     pending: dict[str, deque[int]] = {}
     for index in sorted(ledger.transfers, key=lambda i: (keys[i], i)):
         row = rows[index]
-        if row.get("transfer_id") is not None:
+        if _transfer_id(row) is not None:
             continue
-        asset = asset_of(row["asset"])
-        if row["type"] == "transfer_out":
-            pending.setdefault(asset, deque()).append(index)  # type: ignore[arg-type]
+        asset = row[ASSET]
+        if row[CODE] == TRANSFER_OUT:
+            pending.setdefault(asset, deque()).append(index)
             continue
-        queue = pending.get(asset)  # type: ignore[arg-type]
+        queue = pending.get(asset)
         while queue and keys[index] - keys[queue[0]] > WINDOW:
             queue.popleft()
         out = _match(rows, row, queue) if queue else None
@@ -42,15 +60,13 @@ def pair_transfers(ledger: Ledger) -> dict[int, int]:
     return pairs
 
 
-def _match(rows: list, row: dict, queue: deque[int]) -> int | None:
+def _match(rows: list[Row], row: Row, queue: deque[int]) -> int | None:
     """Return the first pending transfer_out that ``row`` can have come from."""
-    quantity = number(row["quantity"])
-    wallet = text(row.get("wallet"), DEFAULT_WALLET)
+    quantity, wallet = Decimal(row[QTY]), row[WALLET]
     for out in queue:
         sent = rows[out]
-        sent_quantity = number(sent["quantity"])
-        if (text(sent.get("wallet"), DEFAULT_WALLET) != wallet
-                and sent_quantity * TOLERANCE <= quantity <= sent_quantity):  # type: ignore
+        sent_quantity = Decimal(sent[QTY])
+        if sent[WALLET] != wallet and sent_quantity * TOLERANCE <= quantity <= sent_quantity:
             return out
     return None
 
@@ -58,23 +74,24 @@ def _match(rows: list, row: dict, queue: deque[int]) -> int | None:
 def _explicit(ledger: Ledger) -> dict[int, int]:
     """Pair transfers sharing a transfer_id; raise InvalidTransactions on a clash."""
     rows = ledger.rows
-    sides: dict[tuple[str, str], int] = {}
+    sides: dict[tuple[str, int], int] = {}
     errors: dict[int, dict[str, list[str]]] = {}
     for index in ledger.transfers:
-        tid = rows[index].get("transfer_id")
+        tid = _transfer_id(rows[index])
         if tid is None:
             continue
-        earlier = sides.setdefault((text(tid), rows[index]["type"]), index)  # type: ignore
+        kind = rows[index][CODE]
+        earlier = sides.setdefault((text(tid), kind), index)  # type: ignore[arg-type]
         if earlier != index:
             errors[index] = {"transfer_id": [
                 f"Transaction {earlier} already uses this transfer_id for a "
-                f"{rows[index]['type']}."]}
+                f"{TYPE_NAMES[kind]}."]}
     pairs: dict[int, int] = {}
     for (tid, kind), index in sides.items():
-        out = sides.get((tid, "transfer_out")) if kind == "transfer_in" else None
+        out = sides.get((tid, TRANSFER_OUT)) if kind == TRANSFER_IN else None
         if out is None:
             continue
-        if asset_of(rows[out]["asset"]) != asset_of(rows[index]["asset"]):
+        if rows[out][ASSET] != rows[index][ASSET]:
             errors[index] = {"transfer_id": [
                 f"Transaction {out} with this transfer_id moves another asset."]}
         pairs[index] = out
