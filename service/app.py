@@ -62,7 +62,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["AUTO_MIGRATE"]:
         upgrade(store.write_engine)
     engines = app.config.get("ENGINES") or load_engines(app.config.get("FLOWS_DIR"))
-    app.extensions["bearings"] = Conversations(store, engines)
+    app.extensions["bearings"] = Conversations(store, engines,
+                                               secret_key=app.config["SECRET_KEY"])
 
     from .web import init_app
 

@@ -12,7 +12,6 @@ from typing import Any
 from marshmallow import ValidationError
 
 from service.engine import Engine, FieldDef
-from service.engine.conditions import fields_in
 from service.letters import VOCABULARY
 
 #: Answers to try, in order, for a text field whose format the plain sample does not meet

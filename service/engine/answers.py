@@ -11,6 +11,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from ..calculators._common import Money
 from .flowdef import FieldDef
+from .fuzzy import ChoiceCheck
+from .fuzzy import message as fuzzy_message
 from .privacy import MESSAGES, secret_kind
 
 REQUIRED = "This question needs an answer."
@@ -87,9 +89,17 @@ def _bounds(spec: FieldDef, convert: Any) -> list[validate.Validator]:
     return [validate.Range(min=low, max=high, error=message)]
 
 
-def _choice(spec: FieldDef) -> validate.Validator:
-    labels = ", ".join(c.label for c in spec.choices)
-    return validate.OneOf([c.value for c in spec.choices], error=f"Choose one of: {labels}.")
+class _MultiChoice(fields.List):
+    """A list of choice values; a typed sentence gets the choices it seems to mean."""
+
+    def __init__(self, spec: FieldDef, **kwargs: Any) -> None:
+        super().__init__(fields.String(validate=ChoiceCheck(spec)), **kwargs)
+        self.spec = spec
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            raise ValidationError(fuzzy_message(self.spec, value))
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def build_field(spec: FieldDef) -> fields.Field:
@@ -107,9 +117,9 @@ def build_field(spec: FieldDef) -> fields.Field:
         cls = _Email if kind == "email" else _Text
         return cls(validate=checks, **common)
     if kind == "choice":
-        return fields.String(validate=_choice(spec), **common)
+        return fields.String(validate=ChoiceCheck(spec), **common)
     if kind == "multichoice":
-        return fields.List(fields.String(validate=_choice(spec)), **common)
+        return _MultiChoice(spec, **common)
     if kind == "boolean":
         return _Boolean(**common)
     if kind == "acknowledge":

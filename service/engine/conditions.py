@@ -22,7 +22,8 @@ def validate(condition: Any, where: str = "when") -> None:
     combinator = keys & set(COMBINATORS)
     if combinator:
         if len(keys) != 1:
-            raise ValidationError(f"{where}: '{next(iter(combinator))}' stands alone in its mapping")
+            key = next(iter(combinator))
+            raise ValidationError(f"{where}: '{key}' stands alone in its mapping")
         key = next(iter(combinator))
         inner = condition[key]
         if key == "not":

@@ -3,7 +3,8 @@
 A spec value is ``{field: name, default: x}`` (an answer), ``{value: x}`` (a constant),
 ``{upload: name, take: transactions}`` (part of an uploaded file), or a mapping or list of specs.
 Entries whose answer is missing and that have no default are left out, so the calculator's own
-validation says what is still needed.
+validation says what is still needed; a list item missing any of its answers is left out whole
+(a half-filled debt row is not a debt).
 """
 
 from __future__ import annotations
@@ -29,15 +30,19 @@ def _leaf(spec: Mapping[str, Any], facts: Mapping[str, Any],
 
 
 def _resolve(spec: Any, facts: Mapping[str, Any],
-             uploads: Callable[[str], Mapping[str, Any] | None] | None) -> Any:
+             uploads: Callable[[str], Mapping[str, Any] | None] | None,
+             whole: bool = False) -> Any:
+    """Resolve ``spec``; with ``whole``, a mapping missing any answer is missing entirely."""
     if isinstance(spec, Mapping) and ({"field", "value", "upload"} & set(spec)):
         return _leaf(spec, facts, uploads)
     if isinstance(spec, Mapping):
-        out = {k: _resolve(v, facts, uploads) for k, v in spec.items()}
+        out = {k: _resolve(v, facts, uploads, whole) for k, v in spec.items()}
+        if whole and any(v is _MISSING for v in out.values()):
+            return _MISSING
         out = {k: v for k, v in out.items() if v is not _MISSING}
         return out or _MISSING
-    if isinstance(spec, list):
-        items = [_resolve(item, facts, uploads) for item in spec]
+    if isinstance(spec, list):  # a row of a list is used whole or not at all
+        items = [_resolve(item, facts, uploads, whole=True) for item in spec]
         return [item for item in items if item is not _MISSING]
     return spec
 

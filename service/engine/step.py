@@ -67,4 +67,5 @@ def build_step(engine: Engine, conv: Conversation) -> dict[str, Any]:
         "documents": documents,
         "results": conv.results,
         "can_go_back": len(conv.history) > 1,
+        "plan": text if conv.status == "complete" else None,
     }

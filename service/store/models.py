@@ -18,7 +18,7 @@ class Base(DeclarativeBase):
 
 
 class ConversationRow(Base):
-    """One conversation: its flow and version in the clear; where it is, and every answer, sealed."""
+    """One conversation: flow and version in the clear; its state and every answer sealed."""
 
     __tablename__ = "conversations"
 

@@ -173,7 +173,8 @@ class Store:
         with self.writing() as connection:
             connection.execute(_CREATE, {
                 "id": conv.id, "flow": conv.flow, "flow_version": conv.flow_version,
-                "token_hash": crypto.token_hash(token), "status": conv.status, "version": 1, "payload": payload})
+                "token_hash": crypto.token_hash(token), "status": conv.status, "version": 1,
+                "payload": payload})
         conv.version = 1
 
     def load(self, access: Access) -> Conversation:
@@ -190,7 +191,8 @@ class Store:
         with self.writing() as connection:
             written = connection.execute(_SAVE, {
                 "conversation_id": access.id, "read_version": read_version,
-                "hashed": crypto.token_hash(access.token), "new_status": conv.status, "sealed": payload, "new_version": read_version + 1,
+                "hashed": crypto.token_hash(access.token), "new_status": conv.status,
+                "sealed": payload, "new_version": read_version + 1,
                 "now": utcnow()}).rowcount
         if written != 1:
             self._read(access)  # NotFound or Unauthorized, if either is why

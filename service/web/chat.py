@@ -23,7 +23,6 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
@@ -43,13 +42,6 @@ COOKIE = "bearings_token"
 STATE, VERSION = "_state", "_version"
 NOT_OPEN = ("This conversation is not open in this browser. Use your resume link or code to "
             "open it here.")
-
-
-@bp.record_once
-def _share_secret(state: BlueprintSetupState) -> None:
-    """Give the conversation service the app's secret key (resume codes are keyed by it)."""
-    service: Conversations = state.app.extensions["bearings"]
-    service.secret_key = service.secret_key or str(state.app.config["SECRET_KEY"])
 
 
 @bp.before_request

@@ -47,6 +47,8 @@ class StepOut(_Open):
     documents = fields.List(fields.Dict(), required=True)
     results = fields.Dict(required=True)
     can_go_back = fields.Boolean(required=True)
+    plan = fields.String(allow_none=True, metadata={
+        "description": "The recovery plan, as text, once the conversation is complete."})
     token = fields.String(metadata={"description": "Only in the response that starts it."})
 
 
