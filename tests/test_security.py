@@ -308,3 +308,12 @@ def test_export_holds_every_answer_result_and_upload(client: FlaskClient, driver
     [kept] = data["uploads"]
     assert kept["upload"] == upload["upload"]
     assert CANARY in repr(kept["data"]["transactions"])
+
+
+def test_every_test_the_threat_model_names_exists() -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "security.md").read_text(encoding="utf-8")
+    named = re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", doc)
+    assert len(named) >= 60
+    for path, function in named:
+        source = (Path(__file__).parent.parent / path).read_text(encoding="utf-8")
+        assert not function or re.search(rf"^def {function}\(", source, re.M), (path, function)
