@@ -29,13 +29,10 @@ _FIELDS = ("request_id", "method", "path", "status", "duration_ms")
 access = logging.getLogger("bearings.access")
 
 
-class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+class _Stderr(logging.StreamHandler[Any]):
     """Write to whatever ``sys.stderr`` is at the moment (test runners swap it)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-
-    @property  # type: ignore[override]
+    @property  # type: ignore[override]  # a read-only view where the base has an attribute
     def stream(self) -> Any:
         return sys.stderr
 

@@ -59,7 +59,7 @@ def _trust_proxies(app: Flask) -> None:
     hops = int(app.config.get("TRUSTED_PROXIES") or 0)
     if hops > 0:
         wrapped = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
-        app.wsgi_app = wrapped  # type: ignore[method-assign]
+        app.wsgi_app = wrapped  # type: ignore[method-assign]  # Flask documents this wrapping
 
 
 def _retry_after_only_when_refused(response: Response) -> Response:
