@@ -115,7 +115,8 @@ def _walk_the_api(server: Server) -> tuple[str, set[str]]:
         status, body, headers = call(server.port, "POST", base + "/answers", {
             "state": step["state"], "version": step["version"], "answers": answers}, token)
         assert status == 200, body
-        step, _ = body, ids.add(headers["x-request-id"])
+        ids.add(headers["x-request-id"])
+        step = body
     for suffix in ("", "/answers", "/export", "/documents", "/evidence-pack.zip",
                    "/documents/exchange-support-ticket.pdf",
                    "/documents/exchange-support-ticket.txt"):
