@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import holidays
-from icalendar import Alarm, Calendar, Event
 from marshmallow import Schema, fields, post_load, validate
 
 from . import Calculator
 from ._common import line
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 __all__ = ["CALCULATOR", "add_business_days", "compute", "is_business_day", "to_ics"]
 
@@ -26,6 +27,8 @@ _ASK_A_LAWYER = "Ask a lawyer; the exact start date can differ."
 @lru_cache(maxsize=256)
 def _fed_holidays(year: int) -> frozenset[date]:
     """Return the holidays the Federal Reserve Banks observe in ``year``."""
+    import holidays  # its tables load on the first business-day count, not at start-up
+
     return frozenset(holidays.financial_holidays("XFED", years=year))
 
 
@@ -303,6 +306,8 @@ def compute(loaded: dict[str, Any]) -> dict[str, Any]:
 
 def _event(item: dict[str, Any], calendar_id: str, stamp: datetime) -> Event:
     """Return one calendar event, with an alarm a day before, for one deadline."""
+    from icalendar import Alarm, Event
+
     event = Event()
     event.add("uid", f"{calendar_id}-{item['id']}@bearings")
     event.add("dtstamp", stamp)
@@ -331,6 +336,8 @@ def to_ics(deadlines: list[dict[str, Any]], *, calendar_id: str = "bearings",
         deadline keeps the same UID, so importing again updates the event.
     :param stamp: the DTSTAMP to write; now when absent.
     """
+    from icalendar import Calendar  # loaded with the first calendar, not at start-up
+
     calendar = Calendar()
     calendar.add("prodid", "-//Bearings//Deadlines//EN")
     calendar.add("version", "2.0")

@@ -6,8 +6,11 @@ come. Letters know nothing of HTTP; the web layer and the CLI call these functio
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
 from ._check import check_answers, vocabulary_type
-from ._pack import evidence_pack
 from ._render import (
     FORMATS,
     Rendered,
@@ -21,6 +24,22 @@ from ._render import (
 )
 from ._types import LetterType
 from ._vocabulary import VOCABULARY
+
+
+def evidence_pack(*, facts: Mapping[str, Any], results: Mapping[str, Any],
+                  documents: Iterable[Any], timeline: Any,
+                  checklist: Iterable[Mapping[str, Any]], deadlines: Any, plan: Any = None,
+                  today: date | None = None, calendar_id: str = "bearings") -> bytes:
+    """Return the evidence pack ZIP: see :func:`service.letters._pack.evidence_pack`.
+
+    The pack's modules (fpdf2, fontTools, python-docx, icalendar) load on first use, so that
+    starting a worker does not pay for them.
+    """
+    from ._pack import evidence_pack as build
+
+    return build(facts=facts, results=results, documents=documents, timeline=timeline,
+                 checklist=checklist, deadlines=deadlines, plan=plan, today=today,
+                 calendar_id=calendar_id)
 
 __all__ = [
     "check_answers",

@@ -12,9 +12,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from ._catalog import CATALOG
-from ._docx import render_docx
 from ._markup import Block, environment, parse, plain
-from ._pdf import render_pdf
 from ._text_formats import render_html, render_txt
 from ._types import LetterType
 from ._vocabulary import spec
@@ -106,9 +104,23 @@ def compose(document_id: str, data: Mapping[str, Any], today: date | None = None
     return letter, title, blocks
 
 
+def _pdf(blocks: list[Block], title: str, today: date) -> bytes:
+    """Render a PDF (fpdf2 and fontTools load on the first one)."""
+    from ._pdf import render_pdf
+
+    return render_pdf(blocks, title, today)
+
+
+def _docx(blocks: list[Block], title: str, today: date) -> bytes:
+    """Render a DOCX (python-docx loads on the first one)."""
+    from ._docx import render_docx
+
+    return render_docx(blocks, title, today)
+
+
 _RENDERERS: dict[str, Callable[[list[Block], str, date], bytes]] = {
-    "pdf": render_pdf,
-    "docx": render_docx,
+    "pdf": _pdf,
+    "docx": _docx,
     "txt": lambda blocks, title, today: render_txt(blocks).encode("utf-8"),
     "html": lambda blocks, title, today: render_html(blocks, title).encode("utf-8"),
 }

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, text
 
 _HERE = Path(__file__).resolve().parent
@@ -14,6 +12,9 @@ _LOCK = 0x6265_6172  # "bear": the PostgreSQL advisory lock taken while migratin
 
 def upgrade(engine: Engine) -> None:
     """Bring the database to the newest schema."""
+    from alembic import command  # loaded only where migrations run, not in every worker
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(_HERE / "migrations"))
     with engine.connect() as connection:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, jsonify
 
 from .. import calculators, letters
 from . import conversations as conv
 from . import schemas
+
+if TYPE_CHECKING:
+    from apispec import APISpec
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
@@ -148,7 +149,10 @@ def _lots_csv(operation: dict[str, Any]) -> None:
 
 @cache
 def document() -> dict[str, Any]:
-    """Return the OpenAPI document (built once)."""
+    """Return the OpenAPI document (built once; apispec loads with it, not at start-up)."""
+    from apispec import APISpec
+    from apispec.ext.marshmallow import MarshmallowPlugin
+
     spec = APISpec(title="Bearings API", version="1.0.0", openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()],
                    info={"description": "A guided recovery assistant after a crypto loss."})
