@@ -15,22 +15,14 @@ from marshmallow import ValidationError
 
 from service.calculators import capital_loss, get, run
 
+from .readability import grade_level
+
 MONEY = re.compile(r"-?\d+\.\d{2}")
 
 
 def calc(status: str = "single", year: int = 2025, **amounts: str) -> dict[str, Any]:
     """Run the calculator for one household."""
     return run("capital-loss", {"tax_year": year, "filing_status": status, **amounts})
-
-
-def grade_level(sentences: list[str]) -> float:
-    """Return the Flesch-Kincaid grade of ``sentences``, counting syllables by vowel groups."""
-    text = " ".join(sentences)
-    words = re.findall(r"[A-Za-z']+", text)
-    count = sum(len(re.findall(r"[aeiouy]+", word.lower().removesuffix("e"))) or 1
-                for word in words)
-    parts = len(re.split(r"(?<=[.!?])\s+", text.strip()))
-    return 0.39 * len(words) / parts + 11.8 * count / len(words) - 15.59
 
 
 # request → Schedule D lines 7/15/16/21, deduction, carryover (short, long), years to use up

@@ -15,6 +15,8 @@ from marshmallow import ValidationError
 from service.calculators import run
 from service.calculators.deadlines import add_business_days, is_business_day, to_ics
 
+from .readability import grade_level
+
 CONTRACT_IDS = {
     "reg_e_2_business_days", "reg_e_60_days", "reg_z_60_days", "card_chargeback_120_days",
     "ach_unauthorized_60_days", "wire_kill_chain_72_hours", "wire_report_90_days",
@@ -33,16 +35,6 @@ EVERY_START = {
 def deadlines(**payload: Any) -> dict[str, dict[str, Any]]:
     """Run the calculator and return its deadlines by id."""
     return {item["id"]: item for item in run("deadlines", payload)["deadlines"]}
-
-
-def grade_level(sentences: list[str]) -> float:
-    """Return the Flesch-Kincaid grade of ``sentences``, counting syllables by vowel groups."""
-    text = " ".join(sentences)
-    words = re.findall(r"[A-Za-z']+", text)
-    count = sum(len(re.findall(r"[aeiouy]+", word.lower().removesuffix("e"))) or 1
-                for word in words)
-    parts = len(re.split(r"(?<=[.!?])\s+", text.strip()))
-    return 0.39 * len(words) / parts + 11.8 * count / len(words) - 15.59
 
 
 @pytest.mark.parametrize(("day", "expected"), [

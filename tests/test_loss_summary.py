@@ -14,6 +14,8 @@ from marshmallow import Schema, ValidationError, fields
 from service.calculators import run
 from service.calculators.loss_summary import BORROWED, SOURCES, LossSummaryRequest
 
+from .readability import grade_level
+
 STORY = {
     "deposits": [{"amount": "200000", "source": "heloc", "date": "2025-03-01"},
                  {"amount": "30000.00", "source": "savings"},
@@ -27,16 +29,6 @@ STORY = {
 def losses(result: dict[str, Any]) -> dict[str, str]:
     """Return each source's part of the loss."""
     return {item["source"]: item["loss"] for item in result["by_source"]}
-
-
-def grade_level(sentences: list[str]) -> float:
-    """Return the Flesch-Kincaid grade of ``sentences``, counting syllables by vowel groups."""
-    text = " ".join(sentences)
-    words = re.findall(r"[A-Za-z']+", text)
-    count = sum(len(re.findall(r"[aeiouy]+", word.lower().removesuffix("e"))) or 1
-                for word in words)
-    parts = len(re.split(r"(?<=[.!?])\s+", text.strip()))
-    return 0.39 * len(words) / parts + 11.8 * count / len(words) - 15.59
 
 
 @pytest.mark.parametrize(("payload", "net_loss", "split"), [

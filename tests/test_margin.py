@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -14,15 +13,7 @@ from marshmallow import ValidationError
 from service.calculators import run
 from service.calculators.margin import MarginRequest, liquidation_price
 
-
-def grade_level(sentences: list[str]) -> float:
-    """Return the Flesch-Kincaid grade of ``sentences``, counting syllables by vowel groups."""
-    text = " ".join(sentences)
-    words = re.findall(r"[A-Za-z']+", text)
-    count = sum(len(re.findall(r"[aeiouy]+", word.lower().removesuffix("e"))) or 1
-                for word in words)
-    parts = len(re.split(r"(?<=[.!?])\s+", text.strip()))
-    return 0.39 * len(words) / parts + 11.8 * count / len(words) - 15.59
+from .readability import grade_level
 
 
 def position(side: str, entry: str, exit_price: str | None, size: str, leverage: str,

@@ -13,6 +13,8 @@ from marshmallow import ValidationError
 
 from service.calculators import _tables, get, run, tax
 
+from .readability import grade_level
+
 STATUSES = _tables.FILING_STATUSES
 MONEY = re.compile(r"-?\d+\.\d{2}")
 
@@ -20,16 +22,6 @@ MONEY = re.compile(r"-?\d+\.\d{2}")
 def calc(status: str = "single", year: int = 2025, **amounts: str) -> dict[str, Any]:
     """Run the calculator for one household."""
     return run("tax-savings", {"tax_year": year, "filing_status": status, **amounts})
-
-
-def grade_level(sentences: list[str]) -> float:
-    """Return the Flesch-Kincaid grade of ``sentences``, counting syllables by vowel groups."""
-    text = " ".join(sentences)
-    words = re.findall(r"[A-Za-z']+", text)
-    count = sum(len(re.findall(r"[aeiouy]+", word.lower().removesuffix("e"))) or 1
-                for word in words)
-    parts = len(re.split(r"(?<=[.!?])\s+", text.strip()))
-    return 0.39 * len(words) / parts + 11.8 * count / len(words) - 15.59
 
 
 # Expected figures worked by hand from the rate schedules and the capital gain worksheet.
