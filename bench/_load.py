@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-Request = Callable[[int, int], tuple[str, str, bytes | None, dict[str, str]]]
+#: ``request(client, n)`` returns the client's n-th request, or None when it has no more.
+Request = Callable[[int, int], tuple[str, str, bytes | None, dict[str, str]] | None]
 
 
 @dataclass
@@ -29,6 +30,11 @@ class Result:
     errors: int
     seconds: float
     latencies: list[float] = field(repr=False)
+
+    def __add__(self, other: Result) -> Result:
+        """Return the two runs as one (counts, times and latencies together)."""
+        return Result(self.name, self.count + other.count, self.errors + other.errors,
+                      self.seconds + other.seconds, self.latencies + other.latencies)
 
     @property
     def rate(self) -> float:
@@ -101,7 +107,10 @@ def run(name: str, port: int, request: Request, clients: int = 16, seconds: floa
         if time.perf_counter() >= deadline or (
                 limit_per_client is not None and client.sent >= limit_per_client):
             return False
-        method, path, body, headers = request(client.index, client.sent)
+        made = request(client.index, client.sent)
+        if made is None:
+            return False
+        method, path, body, headers = made
         client.sent += 1
         client.began = time.perf_counter()
         client.sock.setblocking(True)
@@ -109,10 +118,11 @@ def run(name: str, port: int, request: Request, clients: int = 16, seconds: floa
         client.sock.setblocking(False)
         return True
 
+    active = 0
     for client in pool:
-        selector.register(client.sock, selectors.EVENT_READ, client)
-        send(client)
-    active = clients
+        if send(client):
+            selector.register(client.sock, selectors.EVENT_READ, client)
+            active += 1
     while active:
         for key, _ in selector.select(timeout=30):
             client = key.data
@@ -149,10 +159,35 @@ def run(name: str, port: int, request: Request, clients: int = 16, seconds: floa
                 selector.unregister(client.sock)
                 active -= 1
     elapsed = time.perf_counter() - began
+    return _closed(pool, selector, Result(name, len(latencies), errors, elapsed, latencies))
+
+
+def _closed(pool: list[_Client], selector: selectors.BaseSelector, result: Result) -> Result:
+    """Close every connection and the selector; return ``result``."""
     for client in pool:
         client.sock.close()
     selector.close()
-    return Result(name, len(latencies), errors, elapsed, latencies)
+    return result
+
+
+def alternate(port: int, base: Request, operation: Request, name: str, seconds: float,
+              clients: int = 16, expect: int = 200, slice_seconds: float = 0.5,
+              ) -> tuple[Result, Result]:
+    """Measure ``base`` and ``operation`` in alternating slices; return both, summed.
+
+    Background load on a shared machine drifts over seconds; slices of half a second each
+    put the baseline and the operation under the same drift, so their ratio stays fair.
+    """
+    first, second = Result("/healthz (baseline)", 0, 0, 0.0, []), Result(name, 0, 0, 0.0, [])
+    spent = 0.0
+    while spent < seconds:
+        first += run(first.name, port, base, clients, slice_seconds)
+        done = run(name, port, operation, clients, slice_seconds, expect=expect)
+        second += done
+        spent += slice_seconds
+        if done.count == 0:
+            break
+    return first, second
 
 
 def post_json(port: int, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:

@@ -6,7 +6,9 @@ worker < 150 MB after 10,000 conversations.
 
 The load comes from one thread multiplexing 16 keep-alive connections (bench/_load.py), the
 same client for /healthz and for every operation, so that the client takes little of the two
-cores it shares with the server and adds no queueing of its own to the latencies.
+cores it shares with the server and adds no queueing of its own to the latencies. Each
+operation alternates with /healthz in half-second slices, so that both see the same
+background load and each ratio is to the baseline measured beside it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _load import post_json, run  # noqa: E402
+from _load import Result, alternate, post_json, run  # noqa: E402
 from _targets import record  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,44 +129,42 @@ def main() -> int:
 
 
 def measure(port: int, server: subprocess.Popen[bytes], args: argparse.Namespace) -> bool:
-    """Measure each operation against /healthz in the same run."""
+    """Measure each operation against /healthz in alternating slices of the same run."""
     c = args.clients
-    run("warm-up", port, lambda i, n: ("GET", "/healthz", None, {}), c, 1.0)
+
+    def health(i: int, n: int) -> tuple[str, str, None, dict[str, str]]:
+        return "GET", "/healthz", None, {}
+
+    run("warm-up", port, health, c, 1.0)
     idle = max(worker_rss_mb(server) or [0.0])
-    health = run("/healthz (baseline)", port, lambda i, n: ("GET", "/healthz", None, {}),
-                 c, args.seconds)
-    print(health.line(), flush=True)
     convs = [post_json(port, "/api/v1/conversations", {}) for _ in range(c)]
     auth = [{"Authorization": f"Bearer {s['token']}"} for s in convs]
-    read = run("read a step", port, lambda i, n: (
-        "GET", f"/api/v1/conversations/{convs[i]['id']}", None, auth[i]), c, args.seconds)
+    read = alternate(port, health, lambda i, n: (
+        "GET", f"/api/v1/conversations/{convs[i]['id']}", None, auth[i]), "read a step",
+        args.seconds, c)
 
     def start(i: int, n: int) -> tuple[str, str, bytes, dict[str, str]]:
         return "POST", "/api/v1/conversations", b"{}", JSON
 
-    begin = run("start a conversation", port, start, c, args.seconds, expect=201)
-    per_client = 400
+    begin = alternate(port, health, start, "start a conversation", args.seconds, c, expect=201)
+    per_client = 1000
     started = [[post_json(port, "/api/v1/conversations", {}) for _ in range(per_client)]
                for _ in range(c)]
     body = json.dumps({"state": "welcome", "version": 1, "answers": ANSWER}).encode()
+    used = [0] * c
 
-    def answer(i: int, n: int) -> tuple[str, str, bytes, dict[str, str]]:
-        conv = started[i][n]
+    def answer(i: int, n: int) -> tuple[str, str, bytes, dict[str, str]] | None:
+        if used[i] == per_client:
+            return None
+        conv, used[i] = started[i][used[i]], used[i] + 1
         return ("POST", f"/api/v1/conversations/{conv['id']}/answers", body,
                 {**JSON, "Authorization": f"Bearer {conv['token']}"})
 
-    reply = run("answer a step", port, answer, c, args.seconds, limit_per_client=per_client)
+    reply = alternate(port, health, answer, "answer a step", args.seconds, c)
     ok = True
-    for result, share, p99 in ((read, 0.50, 50), (reply, 0.25, 100), (begin, 0.25, 50)):
-        print(result.line(), flush=True)
-        ratio = result.rate / health.rate
-        holds = ratio >= share and result.pct(0.99) < p99 and result.errors == 0
-        ok &= holds
-        record(result.name, f"{result.rate:.0f} req/s, p99 {result.pct(0.99):.1f} ms, "
-                            f"{result.errors} errors",
-               f"{ratio:.2f}x /healthz at {health.rate:.0f} req/s, p99 {health.pct(0.99):.1f} ms",
-               f">= {share:.2f}x, p99 < {p99} ms", holds)
-    total = begin.count + c * (per_client + 1)
+    for (base, result), share, p99 in ((read, 0.50, 50), (reply, 0.25, 100), (begin, 0.25, 50)):
+        ok &= report(base, result, share, p99)
+    total = begin[1].count + c * (per_client + 1)
     while total < args.conversations:
         total += run("more conversations", port, start, c, 2.0, expect=201).count
     worst = max(worker_rss_mb(server) or [0.0])
@@ -172,6 +172,18 @@ def measure(port: int, server: subprocess.Popen[bytes], args: argparse.Namespace
     record(f"memory per worker after {total} conversations", f"{worst:.0f} MB",
            f"{worst / idle:.2f}x the worker at rest ({idle:.0f} MB)", "< 150 MB", worst < 150)
     return ok
+
+
+def report(base: Result, result: Result, share: float, p99: float) -> bool:
+    """Print one operation beside its baseline and record its target."""
+    print(f"{base.line()}\n{result.line()}", flush=True)
+    ratio = result.rate / base.rate
+    holds = ratio >= share and result.pct(0.99) < p99 and result.errors == 0
+    record(result.name, f"{result.rate:.0f} req/s, p99 {result.pct(0.99):.1f} ms, "
+                        f"{result.errors} errors",
+           f"{ratio:.2f}x /healthz at {base.rate:.0f} req/s, p99 {base.pct(0.99):.1f} ms",
+           f">= {share:.2f}x, p99 < {p99} ms", holds)
+    return holds
 
 
 if __name__ == "__main__":
