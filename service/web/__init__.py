@@ -14,6 +14,7 @@ from . import (
     letters,
     openapi,
     security,
+    shown,
     widget,
 )
 
@@ -22,5 +23,6 @@ def init_app(app: Flask) -> None:
     """Register every blueprint, the error handlers and the security headers."""
     errors.init_app(app)
     security.init_app(app)
-    for module in (health, conversations, calculators, letters, flows, openapi, chat, widget):
+    for module in (health, conversations, calculators, letters, flows, openapi, shown, chat,
+                   widget):
         app.register_blueprint(module.bp)

@@ -6,8 +6,6 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from functools import cache
 from typing import Any
 
 from flask import (
@@ -28,13 +26,13 @@ from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import charts, documents, letters
-from ..calculators._common import dollars
 from ..conversations import Conversations, UnknownFlow
 from ..engine import Conflict, Finished, mermaid, svg
 from ..store import Access, NotFound, Stale, Unauthorized, Undecryptable
 from ..store.resume import BadCode
 from .auth import check_id
 from .errors import ApiError
+from .shown import answers_shown, field_labels
 
 bp = Blueprint("chat", __name__, static_folder="static", static_url_path="/assets")
 COOKIE = "bearings_token"
@@ -108,71 +106,6 @@ def _page(template: str, status: int = 200, **context: Any) -> Response:
     response = make_response(render_template(template, **context), status)
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-# -- what the pages show ---------------------------------------------------------------------
-
-@bp.app_template_filter("dollars")
-def _dollars(amount: Any) -> str:
-    """Format a decimal string as dollars for people: $17,000."""
-    try:
-        return dollars(Decimal(str(amount)))
-    except InvalidOperation:
-        return str(amount)
-
-
-@cache
-def _letter_labels() -> dict[str, str]:
-    return {f["name"]: f["label"] for kind in letters.describe() for f in kind["fields"]}
-
-
-@bp.app_template_filter("field_labels")
-def _field_labels(names: list[str]) -> str:
-    """Name the answers a letter still needs the way the questions do."""
-    return ", ".join(_letter_labels().get(name, name.replace("_", " ")) for name in names)
-
-
-@bp.app_template_filter("people_date")
-def _people_date(value: Any) -> str:
-    """Spell a date out (July 3, 2025); a UTC time gets its hour too."""
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    try:
-        day = date.fromisoformat(text[:10])
-    except ValueError:
-        return text
-    clock = f", {text[11:16]} UTC" if len(text) > 10 else ""
-    return f"{day:%B} {day.day}, {day.year}{clock}"
-
-
-def _shown(spec: dict[str, Any] | None, value: Any) -> str:
-    """Return an answer as a person reads it: choice labels, dollars, spelled-out dates."""
-    kind = spec["type"] if spec else "text"
-    labels = {c["value"]: c["label"] for c in (spec or {}).get("choices", [])}
-    if kind == "multichoice":
-        return ", ".join(labels.get(v, str(v)) for v in value) or "None chosen"
-    if kind == "choice":
-        return labels.get(value, str(value))
-    if kind in ("boolean", "acknowledge"):
-        return ("Confirmed" if kind == "acknowledge" else "Yes") if value else "No"
-    try:
-        if kind == "money":
-            return dollars(Decimal(value))
-        if kind in ("date", "datetime"):
-            return _people_date(value)
-    except (InvalidOperation, ValueError, TypeError):
-        pass
-    return str(value)
-
-
-def answers_shown(service: Conversations, access: Access, flow: str) -> list[dict[str, Any]]:
-    """Return the review entries with each answer as people read it."""
-    states = service.engine(flow).flow.states
-    entries = service.review(access)
-    for entry in entries:
-        specs = {f.name: f.describe() for f in states[entry["state"]].fields}
-        for item in entry["answers"]:
-            item["shown"] = _shown(specs.get(item["name"]), item["value"])
-    return entries
 
 
 def _previous(entries: list[dict[str, Any]], state: str) -> dict[str, Any] | None:
@@ -301,7 +234,7 @@ def document(conversation_id: str, document: str, fmt: str) -> Response:
             raise ApiError(404, "This conversation has no letter by that name.") from None
         except documents.NotReady as exc:
             raise ApiError(422, "This letter still needs your answers on: "
-                                f"{_field_labels(exc.missing)}.") from None
+                                f"{field_labels(exc.missing)}.") from None
     return _download(rendered.content, rendered.mimetype, rendered.filename)
 
 

@@ -29,7 +29,7 @@ from werkzeug.exceptions import HTTPException
 from .. import charts
 from ..store import NotFound
 from ..store.resume import BadCode
-from . import chat
+from . import chat, shown
 from .auth import bearer
 from .conversations import conversations, translated
 from .errors import ApiError, invalid, json_object
@@ -172,7 +172,7 @@ def review(conversation_id: str) -> Any:
     access = bearer(conversation_id)
     with translated(access):
         step = conversations().step(access)
-        return jsonify({"steps": chat.answers_shown(conversations(), access, step["flow"])})
+        return jsonify({"steps": shown.answers_shown(conversations(), access, step["flow"])})
 
 
 @api.get("/conversations/<conversation_id>/figures")
