@@ -40,7 +40,8 @@ def _engines(folder: Path, files: tuple[tuple[Path, int], ...]) -> dict[str, Eng
     for path, _stamp in files:
         flow = load_flow(path)
         engines[flow.id] = Engine(flow, calculate=calculators.run,
-                                  documents=letters.documents_for, check=letters.check_answers)
+                                  documents=letters.documents_for, check=letters.check_answers,
+                                  constraints=letters.vocabulary_constraints)
     if not engines:
         raise FileNotFoundError(f"No flow files (*.yaml) in {folder}.")
     return engines

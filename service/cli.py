@@ -118,10 +118,11 @@ def _letter_known(name: str) -> bool:
 def cmd_flow_check(args: argparse.Namespace) -> int:
     """Lint flow files; exit 1 with readable messages on any defect."""
     from . import calculators, letters
+    from .config import from_environment
     from .engine import check_paths
     from .paths import flows_dir
 
-    paths = [Path(p) for p in args.paths] or [flows_dir()]
+    paths = [Path(p) for p in args.paths] or [flows_dir(from_environment()["FLOWS_DIR"])]
     problems = check_paths(paths, _letter_known, lambda n: n in calculators.names(),
                            letters.vocabulary_type)
     for problem in problems:

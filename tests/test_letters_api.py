@@ -57,7 +57,7 @@ def test_bad_letter_requests(client: FlaskClient, path: str, status: int) -> Non
 def letters_client(make_app: Any) -> FlaskClient:
     flow = load_flow(Path(__file__).parent / "fixtures" / "flows" / "letters.yaml")
     engine = Engine(flow, calculate=calculators.run, documents=letters.documents_for,
-                    check=letters.check_answers)
+                    check=letters.check_answers, constraints=letters.vocabulary_constraints)
     return make_app(ENGINES={flow.id: engine}).test_client()
 
 
@@ -73,6 +73,12 @@ def test_documents_list_what_they_still_need_then_render(letters_client: FlaskCl
     assert set(response.get_json()["errors"]) == set(entry["missing"])
     conv.back()
     conv.answer(full_name="Ana {{7*7}} <b>Wałęsa</b>", email="ana@example.com")
+    described = {f["name"]: f for f in conv.step["fields"]}
+    assert (described["learned_of_loss"]["min"], described["learned_of_loss"]["max"]) == (
+        "2000-01-01", "2100-12-31")  # the letters' limits, enforced, so described
+    assert conv.answer(expect=422, exchange_name="Kraken", exchange_account_id="AA-1",
+                       learned_of_loss="1999-12-31",
+                       incident_summary="x")["errors"]["learned_of_loss"]
     body = conv.answer(expect=422, exchange_name="Kraken", exchange_account_id="AA-1",
                        learned_of_loss="2025-07-03", incident_summary="A short by mistake.",
                        timeline_events="Monday he lost it")

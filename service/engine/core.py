@@ -25,6 +25,7 @@ DocumentsFn = Callable[[Mapping[str, Any], Mapping[str, Any], Iterable[str]], li
 CalculatorFn = Callable[[str, Mapping[str, Any]], dict[str, Any]]
 UploadFn = Callable[[str], "Mapping[str, Any] | None"]
 CheckFn = Callable[[Mapping[str, Any]], None]
+ConstraintsFn = Callable[[str], Mapping[str, Any]]
 
 
 class Conflict(Exception):
@@ -105,7 +106,8 @@ class Engine:
     """Drive conversations through one flow; knows nothing of HTTP or storage."""
 
     def __init__(self, flow: Flow, *, documents: DocumentsFn | None = None,
-                 calculate: CalculatorFn | None = None, check: CheckFn | None = None) -> None:
+                 calculate: CalculatorFn | None = None, check: CheckFn | None = None,
+                 constraints: ConstraintsFn | None = None) -> None:
         self.flow = flow
         self.machine = build_machine(flow)
         self._event = self.machine.events[NEXT]
@@ -114,6 +116,7 @@ class Engine:
         self.documents = documents
         self._calculate = calculate
         self._check = check
+        self.constraints = constraints
         self.renderer = TextRenderer()
         self._steering = steering_fields(flow)
         self._routes: dict[tuple[Any, ...], tuple[str, ...]] = {}

@@ -20,8 +20,10 @@ def _fields(engine: Engine, conv: Conversation) -> list[dict[str, Any]]:
         return []
     given = conv.answers.get(conv.state, {})
     out = []
-    for spec in definition.fields:
-        described = spec.describe()
+    for spec in definition.fields:  # limits the check hook enforces are described too
+        extra = engine.constraints(spec.name) if engine.constraints else {}
+        described = {**spec.describe(), **{k: v for k, v in extra.items()
+                                           if getattr(spec, k) is None}}
         if spec.name in given:
             described["value"] = given[spec.name]
         out.append(described)

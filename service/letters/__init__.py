@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from ._check import check_answers, vocabulary_type
+from ._check import check_answers, vocabulary_constraints, vocabulary_type
 from ._render import (
     FORMATS,
     Rendered,
@@ -43,6 +43,7 @@ def evidence_pack(*, facts: Mapping[str, Any], results: Mapping[str, Any],
 
 __all__ = [
     "check_answers",
+    "vocabulary_constraints",
     "vocabulary_type",
     "FORMATS",
     "LetterType",

@@ -35,3 +35,12 @@ def vocabulary_type(name: str) -> str | None:
         return None
     described: str = VOCABULARY[name].describe(False)["type"]
     return described
+
+
+@cache
+def vocabulary_constraints(name: str) -> dict[str, Any]:
+    """Return the limits (min, max, max_length, pattern) letters enforce on an answer."""
+    if name not in VOCABULARY:
+        return {}
+    described = VOCABULARY[name].describe(False)
+    return {k: described[k] for k in ("min", "max", "max_length", "pattern") if k in described}

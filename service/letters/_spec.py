@@ -45,7 +45,10 @@ class Spec:
                                "label": self.label, "required": required, "help": self.help}
         if self.choices:
             out["choices"] = [{"value": value, "label": label} for value, label in self.choices]
-        for key, bound in (("min", self.minimum), ("max", self.maximum)):
+        low, high = self.minimum, self.maximum
+        if self.kind in ("date", "datetime"):  # the years Bearings counts in, as enforced
+            low, high = low or FIRST_DAY, high or LAST_DAY
+        for key, bound in (("min", low), ("max", high)):
             if bound is not None:
                 out[key] = _json_bound(bound)
         if self.max_length is not None:
