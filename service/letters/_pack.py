@@ -13,8 +13,9 @@ from typing import Any
 
 from ..calculators.deadlines import to_ics
 from ._docx import render_docx
+from ._fonts import FontCut, cut_for
 from ._markup import Block, environment
-from ._pdf import render_pdf
+from ._pdf import drawn, render_pdf
 from ._render import compose, documents_for, resolve
 from ._vocabulary import spec
 
@@ -59,22 +60,33 @@ def _ids(documents: Iterable[Any]) -> list[str]:
 
 
 def _letters(facts: Mapping[str, Any], results: Mapping[str, Any], documents: Iterable[Any],
-             today: date) -> tuple[list[_File], list[dict[str, Any]], list[dict[str, Any]]]:
-    """Return the ready letters' files, the ready entries and the entries still lacking facts."""
+             today: date) -> tuple[list[tuple[str, str, list[Block], str]],
+                                   list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return each ready letter composed (file stem, title, blocks, purpose), the ready
+    entries and the entries still lacking facts."""
     entries = documents_for(facts, results, _ids(documents))
     entries.sort(key=lambda entry: resolve(entry["id"])[0].order)
     ready = [entry for entry in entries if entry["ready"]]
-    files: list[_File] = []
+    composed = []
     for number, entry in enumerate(ready, start=1):
         letter, title, blocks = compose(entry["id"], facts, today, results)
         stem = f"letters/{number:02d}-{entry['id']}"
         entry.update(number=number, pdf=f"{stem}.pdf", docx=f"{stem}.docx", when=letter.when,
                      purpose=letter.purpose)
-        files.append(_File(entry["pdf"], render_pdf(blocks, title, today), letter.purpose))
-        files.append(_File(entry["docx"], render_docx(blocks, title, today), letter.purpose))
+        composed.append((stem, title, blocks, letter.purpose))
     waiting = [{**entry, "missing": [spec(name).label for name in entry["missing"]]}
                for entry in entries if not entry["ready"]]
-    return files, ready, waiting
+    return composed, ready, waiting
+
+
+def _letter_files(composed: list[tuple[str, str, list[Block], str]], today: date,
+                  cut: FontCut | None) -> list[_File]:
+    """Return each composed letter as PDF and DOCX."""
+    files: list[_File] = []
+    for stem, title, blocks, purpose in composed:
+        files.append(_File(f"{stem}.pdf", render_pdf(blocks, title, today, cut), purpose))
+        files.append(_File(f"{stem}.docx", render_docx(blocks, title, today), purpose))
+    return files
 
 
 def _events(timeline: Any) -> list[dict[str, Any]]:
@@ -96,15 +108,20 @@ def _when(value: date) -> str:
         else value.isoformat()
 
 
-def _timeline(events: list[dict[str, Any]], name: str, today: date) -> list[_File]:
+def _timeline_blocks(events: list[dict[str, Any]], name: str, today: date) -> list[Block]:
+    """Return the timeline's printable blocks."""
+    return [Block("title", "Timeline of events"),
+            Block("para", f"{name}, as reported on {today.isoformat()}. Times are in UTC."
+                  if name else f"As reported on {today.isoformat()}. Times are in UTC."),
+            *(Block("item", f"{_when(event['when'])}: {event['event']}") for event in events)]
+
+
+def _timeline(events: list[dict[str, Any]], blocks: list[Block], today: date,
+              cut: FontCut | None) -> list[_File]:
     """Return the timeline as CSV and as a printable PDF."""
     rows = [("when", "event"), *((_when(event["when"]), event["event"]) for event in events)]
-    blocks = [Block("title", "Timeline of events"),
-              Block("para", f"{name}, as reported on {today.isoformat()}. Times are in UTC."
-                    if name else f"As reported on {today.isoformat()}. Times are in UTC."),
-              *(Block("item", f"{_when(event['when'])}: {event['event']}") for event in events)]
     return [_File("timeline.csv", _csv(rows), "The events you reported, for a spreadsheet."),
-            _File("timeline.pdf", render_pdf(blocks, "Timeline of events", today),
+            _File("timeline.pdf", render_pdf(blocks, "Timeline of events", today, cut),
                   "The events you reported, to print or attach to a report.")]
 
 
@@ -183,8 +200,13 @@ def evidence_pack(*, facts: Mapping[str, Any], results: Mapping[str, Any],
     :param calendar_id: makes the reminders' UIDs unique per conversation.
     """
     day = today or date.today()
-    files, ready, waiting = _letters(facts, results, documents, day)
-    files += _timeline(_events(timeline), str(facts.get("full_name") or ""), day)
+    composed, ready, waiting = _letters(facts, results, documents, day)
+    events = _events(timeline)
+    timeline_blocks = _timeline_blocks(events, str(facts.get("full_name") or ""), day)
+    pdfs = [(title, blocks) for _, title, blocks, _ in composed]
+    pdfs.append(("Timeline of events", timeline_blocks))
+    cut = cut_for(set().union(*(drawn(blocks, title) for title, blocks in pdfs)))
+    files = _letter_files(composed, day, cut) + _timeline(events, timeline_blocks, day, cut)
     files += _worksheets(results)
     files.append(_checklist(checklist))
     found = _deadlines(deadlines)

@@ -10,11 +10,11 @@ from fpdf import FPDF
 from fpdf.bidi import BidiParagraph
 from fpdf.enums import TextDirection, XPos, YPos
 
-from ._fonts import FAMILY, SHAPING, coverage, install_fonts
+from ._fonts import FAMILY, SHAPING, FontCut, coverage, install_fonts
 from ._markup import Block, plain, tight
 from ._wrap import wrap
 
-__all__ = ["LetterPDF", "pdf_text", "render_pdf"]
+__all__ = ["LetterPDF", "drawn", "pdf_text", "render_pdf"]
 
 _SIZE, _LINE = 10.5, 4.9  # points, millimetres
 _GAP = 2.6
@@ -32,7 +32,7 @@ def _drawable(char: str, covered: frozenset[int]) -> str:
 
 
 def _drawn(text: str) -> set[int]:
-    """Return the code points the PDF will draw for ``text``."""
+    """Return the code points the PDF will draw for ``text`` (its own words included)."""
     covered = coverage()
     composed = unicodedata.normalize("NFC", text)
     return {ord(shown) for char in set(composed) - {"\n"} if (shown := _drawable(char, covered))}
@@ -55,9 +55,10 @@ def pdf_text(text: str) -> str:
 class LetterPDF(FPDF):
     """A US Letter page with the bundled font and a page number at the foot."""
 
-    def __init__(self, title: str, today: date, text: str = "") -> None:
+    def __init__(self, title: str, today: date, text: str = "",
+                 cut: FontCut | None = None) -> None:
         super().__init__(orientation="portrait", unit="mm", format="letter")
-        install_fonts(self, _drawn(title + text + _OWN_TEXT))
+        install_fonts(self, _drawn(title + text + _OWN_TEXT), cut)
         if SHAPING:
             self.set_text_shaping(True)
         self.set_margins(25, 20, 25)
@@ -148,10 +149,17 @@ def _block(pdf: LetterPDF, block: Block) -> None:
         pdf.paragraph(text)
 
 
-def render_pdf(blocks: Sequence[Block], title: str, today: date) -> bytes:
-    """Return the letter as a PDF document."""
+def drawn(blocks: Sequence[Block], title: str) -> set[int]:
+    """Return the code points a PDF of ``blocks`` draws (for a font cut shared by PDFs)."""
+    return _drawn(title + plain("".join(block.label + block.text for block in blocks))
+                  + _OWN_TEXT)
+
+
+def render_pdf(blocks: Sequence[Block], title: str, today: date,
+               cut: FontCut | None = None) -> bytes:
+    """Return the letter as a PDF document (``cut``: fonts shared with other PDFs)."""
     text = "".join(block.label + block.text for block in blocks)
-    pdf = LetterPDF(title, today, plain(text))
+    pdf = LetterPDF(title, today, plain(text), cut)
     previous: Block | None = None
     for block in blocks:
         if previous is not None and not tight(previous, block):
