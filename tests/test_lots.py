@@ -482,3 +482,13 @@ def test_the_streamed_command_output_is_the_calculator_result(request_extra: dic
     assert streamed == run("lots", json.loads(text, parse_float=Decimal))
     assert list(streamed) == list(run("lots", json.loads(text)))
     assert any(row["acquired"] is None for row in streamed["disposals"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="0123456789.٣²-+eE _\n", max_size=34))
+def test_plain_amounts_are_what_the_pattern_says(text: str) -> None:
+    import re
+
+    from service.calculators._lots_input import _plain
+
+    assert _plain(text) == bool(re.fullmatch(r"\d{1,12}(?:\.\d{1,18})?", text))

@@ -8,7 +8,6 @@ field and every problem is named.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,7 +35,6 @@ from ._lots_values import (
     time_key,
 )
 
-_plain = re.compile(r"\d{1,12}(?:\.\d{1,18})?").fullmatch
 _intern = sys.intern
 _FAST_CODES = dict(TYPES)
 _VALUED = frozenset((BUY, SELL, INCOME, FEE))
@@ -45,6 +43,16 @@ _NAMES_KEPT = 10_000
 _FAST_FIELDS = frozenset(("id", "time", "type", "asset", "quantity", "usd_value", "fee_usd",
                           "wallet"))
 _RARE = ("lots", "transfer_id", "form_1099")
+
+
+def _plain(value: str) -> bool:
+    """Tell whether ``value`` is digits (at most 12) with an optional fraction (at most 18).
+
+    The same as matching ``\\d{1,12}(?:\\.\\d{1,18})?`` in full, at half the cost.
+    """
+    whole, dot, fraction = value.partition(".")
+    return (0 < len(whole) <= 12 and whole.isdecimal()
+            and (not dot or (0 < len(fraction) <= 18 and fraction.isdecimal())))
 
 
 @dataclass
