@@ -104,7 +104,7 @@ class Conversations:
         return self.secret_key.encode()
 
     def make_resume_code(self, access: Access) -> str:
-        """Return a new resume code (XXXX-XXXX-XX) for the conversation; the old one lapses."""
+        """Return a new resume code (such as 7K3M-Q9TR-2B); the old one lapses."""
         return resume_codes.remember(self.store, access, self._resume_secret())
 
     def resume(self, code: str) -> Access:

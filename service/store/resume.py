@@ -51,7 +51,7 @@ def normalize(text: str) -> str:
 
 
 def display(code: str) -> str:
-    """Return the code grouped for writing down: XXXX-XXXX-XX."""
+    """Return the code grouped for writing down, such as 7K3M-Q9TR-2B."""
     return f"{code[:4]}-{code[4:8]}-{code[8:]}"
 
 
