@@ -18,14 +18,19 @@ PG_HINT = ("set BEARINGS_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0
            "to run the PostgreSQL half of the suite")
 
 
-def postgres_url() -> str:
-    """Return the PostgreSQL test URL; fail in CI and skip loudly elsewhere when unset."""
-    url = os.environ.get("BEARINGS_TEST_DATABASE_URL", "")
+def required_url(variable: str, what: str, hint: str) -> str:
+    """Return a service's test URL; fail in CI and skip loudly elsewhere when it is unset."""
+    url = os.environ.get(variable, "")
     if not url:
         if IN_CI:
-            pytest.fail("CI must test PostgreSQL too: " + PG_HINT)
-        pytest.skip("PostgreSQL NOT TESTED: " + PG_HINT)
+            pytest.fail(f"CI must test {what}: {hint}")
+        pytest.skip(f"{what.upper()} NOT TESTED: {hint}")
     return url
+
+
+def postgres_url() -> str:
+    """Return the PostgreSQL test URL."""
+    return required_url("BEARINGS_TEST_DATABASE_URL", "PostgreSQL", PG_HINT)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -57,6 +62,16 @@ def app(make_app: Any) -> Flask:
     """Return the app on the test database."""
     application: Flask = make_app()
     return application
+
+
+@pytest.fixture
+def sqlite_client(tmp_path: Path) -> Iterator[FlaskClient]:
+    """Return a client of an app on SQLite only, for routes that touch no conversation."""
+    application = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'bearings.db'}",
+                              "INSTANCE_PATH": str(tmp_path), "RATE_LIMIT": "off",
+                              "SECRET_KEY": "test-secret", "TESTING": True})
+    yield application.test_client()
+    application.extensions["bearings"].store.dispose()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ at all, hostile text included.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +18,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from service import create_app, letters
+from service import letters
 
 FLOWS = Path(__file__).parent / "fixtures" / "flows"
 HOSTILE = ("{{7*7}}", "{% raw %}", "${7*7}", "<script>alert(1)</script>", "=HYPERLINK(\"x\")",
@@ -148,25 +147,15 @@ def test_any_answer_to_any_field_type_is_taken_or_refused_by_name(fixture_app: F
 LETTERS = {entry["type"]: entry["fields"] for entry in letters.describe()}
 
 
-@pytest.fixture
-def letters_client(tmp_path: Path) -> Iterator[FlaskClient]:
-    """Return a client of an app on SQLite: letters on their own touch no database."""
-    application = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'bearings.db'}",
-                              "INSTANCE_PATH": str(tmp_path), "RATE_LIMIT": "off",
-                              "SECRET_KEY": "test-secret", "TESTING": True})
-    yield application.test_client()
-    application.extensions["bearings"].store.dispose()
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("letter_type", sorted(LETTERS))
 @FUZZ_LETTERS
 @given(data=st.data())
-def test_any_letter_fields_render_or_are_refused_by_name(letters_client: FlaskClient,
+def test_any_letter_fields_render_or_are_refused_by_name(sqlite_client: FlaskClient,
                                                          letter_type: str, data: Any) -> None:
     fields = data.draw(values_for(LETTERS[letter_type]), label="fields")
     fmt = data.draw(st.sampled_from(["pdf", "docx", "txt", "html"]), label="format")
-    response = letters_client.post(f"/api/v1/letters/{letter_type}?format={fmt}", json=fields)
+    response = sqlite_client.post(f"/api/v1/letters/{letter_type}?format={fmt}", json=fields)
     event(f"status {response.status_code}")
     assert response.status_code in (200, 422), response.get_data(as_text=True)[:500]
     if response.status_code == 422:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-
-from service import create_app
 
 FLOWS = Path(__file__).parent / "fixtures" / "flows"
 
@@ -26,23 +23,13 @@ def test_an_answer_moment_outside_the_utc_calendar_is_a_422(make_app: Any, momen
     assert list(response.get_json()["errors"]) == ["a_datetime"]
 
 
-@pytest.fixture
-def letters_client(tmp_path: Path) -> Iterator[FlaskClient]:
-    """Return a client of an app on SQLite: letters on their own touch no database."""
-    application = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'bearings.db'}",
-                              "INSTANCE_PATH": str(tmp_path), "RATE_LIMIT": "off",
-                              "SECRET_KEY": "test-secret", "TESTING": True})
-    yield application.test_client()
-    application.extensions["bearings"].store.dispose()
-
-
 @pytest.mark.parametrize("moment", ["0999-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00",
                                     "9999-12-31T23:59:59-14:00", "2101-01-01T00:00:00Z"])
-def test_a_letter_time_outside_the_counted_years_is_a_422(letters_client: FlaskClient,
+def test_a_letter_time_outside_the_counted_years_is_a_422(sqlite_client: FlaskClient,
                                                           moment: str) -> None:
     fields = {"full_name": "A", "mailing_address": "B", "bank_name": "C", "account_last4": "1234",
               "wire_sent_at": moment, "wire_amount": "10.00", "wire_reference": "R",
               "beneficiary_name": "D", "beneficiary_bank": "E", "wire_unauthorized": True}
-    response = letters_client.post("/api/v1/letters/wire-recall?format=txt", json=fields)
+    response = sqlite_client.post("/api/v1/letters/wire-recall?format=txt", json=fields)
     assert response.status_code == 422
     assert list(response.get_json()["errors"]) == ["wire_sent_at"]

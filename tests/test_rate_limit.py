@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import IN_CI
+from tests.conftest import required_url
 
 REDIS_HINT = ("set BEARINGS_TEST_REDIS_URL=redis://127.0.0.1:6379/15 to test limits shared "
               "through Redis")
@@ -19,13 +18,8 @@ URL = "/api/v1/calculators"
 
 
 def redis_url() -> str:
-    """Return the Redis test URL; fail in CI and skip loudly elsewhere when unset."""
-    url = os.environ.get("BEARINGS_TEST_REDIS_URL", "")
-    if not url:
-        if IN_CI:
-            pytest.fail("CI must test shared rate limits: " + REDIS_HINT)
-        pytest.skip("REDIS NOT TESTED: " + REDIS_HINT)
-    return url
+    """Return the Redis test URL."""
+    return required_url("BEARINGS_TEST_REDIS_URL", "shared rate limits", REDIS_HINT)
 
 
 @pytest.fixture

@@ -178,13 +178,18 @@ def back(conversation_id: str) -> BaseResponse:
     return _to_step(conversation_id)
 
 
-@bp.get("/c/<conversation_id>/review")
-def review(conversation_id: str) -> Response:
-    """Show every answer so far, each with a button to change it."""
+def _step_and_answers(conversation_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Return the current step and every answer so far, as people read them."""
     access = _access(conversation_id)
     with _opened():
         step = _service().step(access)
-        entries = answers_shown(_service(), access, step["flow"])
+        return step, answers_shown(_service(), access, step["flow"])
+
+
+@bp.get("/c/<conversation_id>/review")
+def review(conversation_id: str) -> Response:
+    """Show every answer so far, each with a button to change it."""
+    step, entries = _step_and_answers(conversation_id)
     return _page("web/review.html", step=step, entries=entries)
 
 
@@ -203,10 +208,7 @@ def edit(conversation_id: str) -> BaseResponse:
 @bp.get("/c/<conversation_id>/plan")
 def plan(conversation_id: str) -> Response:
     """Show the recovery plan so far, laid out for printing."""
-    access = _access(conversation_id)
-    with _opened():
-        step = _service().step(access)
-        entries = answers_shown(_service(), access, step["flow"])
+    step, entries = _step_and_answers(conversation_id)
     return _page("web/plan.html", step=step, entries=entries,
                  figures=charts.figures(step["results"]), today=date.today())
 
