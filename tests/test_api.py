@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from service.engine import Engine, load_flow
+from service.web.uploads import NOT_TEXT
 
 from .conftest import Driver
 
@@ -190,3 +193,48 @@ def test_flows_are_described(client: FlaskClient) -> None:
     diagram = client.get("/api/v1/flows/crypto-loss-recovery/diagram?format=mermaid")
     assert "stateDiagram-v2" in diagram.get_json()["source"]
     assert client.get("/api/v1/flows/crypto-loss-recovery/diagram?format=png").status_code == 422
+
+
+def _upload(client: FlaskClient, conv: Any, content: bytes) -> Any:
+    return client.post(conv.url("/uploads"), headers=conv.headers,
+                       data={"file": (io.BytesIO(content), "export.csv")},
+                       content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("content", [
+    b"\x00\x01\xff\xfePK\x03\x04garbage,\xc3(\n\x00x,y\n",
+    bytes(range(256)) * 8,
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+])
+def test_an_upload_that_is_not_text_is_refused_in_words(driver: Any, client: FlaskClient,
+                                                        content: bytes) -> None:
+    response = _upload(client, driver(), content)
+    assert response.status_code == 422
+    message = response.get_json()["errors"]["file"][0]
+    assert message == NOT_TEXT
+    assert all(ch.isprintable() for ch in message) and "\ufffd" not in message
+
+
+def test_bad_rows_of_an_upload_are_named_without_their_bytes(driver: Any,
+                                                             client: FlaskClient) -> None:
+    content = (b"id,time,type,asset,quantity,usd_value\n"
+               b"1,2024-01-05T10:00:00Z,buy,btc,\x00\xff\xfe,100\n"
+               b"2,2024-01-06T10:00:00Z,buy,btc,zero,100\n")
+    response = _upload(client, driver(), content)
+    assert response.status_code == 201, response.get_json()
+    messages = [e["message"] for e in response.get_json()["errors"]]
+    assert len(messages) == 2
+    assert "not readable text" in messages[0]
+    assert "'zero'" in messages[1]
+    for message in messages:
+        assert "\ufffd" not in message and "\\x00" not in message and "\x00" not in message
+
+
+def test_text_letters_say_their_charset_once(driver: Any, client: FlaskClient) -> None:
+    fields = json.loads((Path(__file__).parent / "golden" / "letters" / "reg-e-error-notice.json")
+                        .read_text(encoding="utf-8"))
+    for fmt, kind in (("txt", "text/plain"), ("html", "text/html")):
+        response = client.post(f"/api/v1/letters/reg-e-error-notice?format={fmt}",
+                               json=fields.get("data", fields))
+        assert response.status_code == 200, response.get_json()
+        assert response.headers["Content-Type"] == f"{kind}; charset=utf-8"

@@ -354,6 +354,9 @@ def test_letters_download_in_every_format_once_ready(letter_app: Flask) -> None:
             assert letter.data.startswith(starts[link.rsplit(".", 1)[1]])
     with client.get(url + "/documents/attorney-intake.txt") as text:
         assert "Dana <b>Doe</b>" in text.get_data(as_text=True)
+        assert text.headers["Content-Type"] == "text/plain; charset=utf-8"
+    with client.get(url + "/documents/attorney-intake.html") as page:
+        assert page.headers["Content-Type"] == "text/html; charset=utf-8"
     with client.get(url + "/evidence-pack.zip") as pack:
         assert pack.mimetype == "application/zip" and pack.data.startswith(b"PK")
     assert client.get(url + "/documents/no-such-letter.pdf").status_code == 404

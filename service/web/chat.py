@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -17,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     send_from_directory,
     url_for,
 )
@@ -31,6 +29,7 @@ from ..engine import Conflict, Finished, mermaid, svg
 from ..store import Access, NotFound, Stale, Unauthorized, Undecryptable
 from ..store.resume import BadCode
 from .auth import check_id
+from .downloads import download
 from .errors import ApiError
 from .shown import answers_shown, field_labels
 
@@ -250,10 +249,7 @@ def evidence_pack(conversation_id: str) -> Response:
 
 
 def _download(content: bytes, mimetype: str, filename: str) -> Response:
-    response = send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
-                         download_name=filename)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return download(content, mimetype, filename, no_store=True)
 
 
 # -- save, resume and delete -----------------------------------------------------------------

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, send_file
+from flask import Blueprint, Response, current_app, jsonify
 from marshmallow import Schema, ValidationError, fields, validate
 
 from .. import documents as conversation_documents
@@ -16,8 +15,9 @@ from ..conversations import Conversations, UnknownFlow
 from ..engine import Conflict, Finished
 from ..store import Access, NotFound, Stale, Unauthorized, Undecryptable
 from .auth import bearer
+from .downloads import download
 from .errors import ApiError, invalid, json_object
-from .uploads import receive_upload
+from .uploads import receive_upload, row_errors, stored
 
 bp = Blueprint("conversations", __name__, url_prefix="/api/v1/conversations")
 
@@ -117,11 +117,10 @@ def upload(conversation_id: str) -> tuple[Response, int]:
     with translated(access):
         conversations().load(access)
         parsed = receive_upload()
-        upload_id = conversations().store.add_upload(access, parsed.format, parsed.rows, {
-            "format": parsed.format, "rows": parsed.rows,
-            "transactions": parsed.transactions, "errors": parsed.errors})
+        upload_id = conversations().store.add_upload(access, parsed.format, parsed.rows,
+                                                     stored(parsed))
     return jsonify({"upload": upload_id, "format": parsed.format, "rows": parsed.rows,
-                    "errors": parsed.errors}), 201
+                    "errors": row_errors(parsed.errors)}), 201
 
 
 @bp.get("/<conversation_id>/export")
@@ -171,8 +170,8 @@ def document(conversation_id: str, document: str, fmt: str) -> Any:
         except conversation_documents.NotReady as exc:
             raise invalid({name: ["Answer this question first."]
                            for name in exc.missing}) from None
-    return send_file(io.BytesIO(rendered.content), mimetype=rendered.mimetype,
-                     as_attachment=fmt != "html", download_name=rendered.filename)
+    return download(rendered.content, rendered.mimetype, rendered.filename,
+                    attachment=fmt != "html")
 
 
 @bp.get("/<conversation_id>/evidence-pack.zip")
@@ -181,5 +180,4 @@ def evidence_pack(conversation_id: str) -> Any:
     access = bearer(conversation_id)
     with translated(access):
         content = conversation_documents.evidence_pack(conversations(), access)
-    return send_file(io.BytesIO(content), mimetype="application/zip", as_attachment=True,
-                     download_name=f"bearings-evidence-{conversation_id}.zip")
+    return download(content, "application/zip", f"bearings-evidence-{conversation_id}.zip")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import Blueprint, jsonify, request, send_file
+from flask import Blueprint, jsonify, request
 
 from .. import letters
+from .downloads import download
 from .errors import ApiError, json_object
 
 bp = Blueprint("letters", __name__, url_prefix="/api/v1/letters")
@@ -28,5 +28,5 @@ def render(letter_type: str) -> Any:
     except letters.UnknownLetter:
         raise ApiError(404, f"No letter type called {letter_type!r}.") from None
     rendered = letters.render(letter_type, json_object(), fmt)
-    return send_file(io.BytesIO(rendered.content), mimetype=rendered.mimetype,
-                     as_attachment=fmt != "html", download_name=rendered.filename)
+    return download(rendered.content, rendered.mimetype, rendered.filename,
+                    attachment=fmt != "html")
