@@ -218,12 +218,18 @@ crypto_received = 8
 
 
 def rp2_fifo(path: str) -> None:
-    """Run rp2's own FIFO engine on the buys, income, sales and fees (transfers left out)."""
+    """Run rp2's own FIFO engine on the whole ledger: buys, income, sales, fees and transfers.
+
+    Each transfer_out and the transfer_in written after it become one rp2 intra-transaction;
+    rp2 needs a spot price for the coins lost on the way, taken from the asset's last valued
+    row.
+    """
     from prezzemolo.avl_tree import AVLTree  # type: ignore[import-not-found]
     from rp2.accounting_engine import AccountingEngine  # type: ignore[import-not-found]
     from rp2.configuration import Configuration  # type: ignore[import-not-found]
     from rp2.in_transaction import InTransaction  # type: ignore[import-not-found]
     from rp2.input_data import InputData  # type: ignore[import-not-found]
+    from rp2.intra_transaction import IntraTransaction  # type: ignore[import-not-found]
     from rp2.out_transaction import OutTransaction  # type: ignore[import-not-found]
     from rp2.plugin.accounting_method.fifo import AccountingMethod  # type: ignore
     from rp2.plugin.country.us import US  # type: ignore[import-not-found]
@@ -244,23 +250,32 @@ def rp2_fifo(path: str) -> None:
     for asset in ASSETS:
         ins = TransactionSet(configuration, "IN", asset)
         outs = TransactionSet(configuration, "OUT", asset)
-        for row in rows:
-            if row["asset"] != asset or row["type"].startswith("transfer"):
+        intras = TransactionSet(configuration, "INTRA", asset)
+        price = RP2Decimal(ASSETS[asset]) / RP2Decimal(100)
+        for number, row in enumerate(rows):
+            if row["asset"] != asset or row["type"] == "transfer_in":
                 continue
-            quantity, value = RP2Decimal(row["quantity"]), RP2Decimal(row["usd_value"])
+            quantity = RP2Decimal(row["quantity"])
             common = (configuration, row["time"], asset, row["wallet"], "me")
+            if row["type"] == "transfer_out":
+                arrived = rows[number + 1] if number + 1 < len(rows) else None
+                if arrived is not None and arrived["type"] == "transfer_in":
+                    intras.add_entry(IntraTransaction(
+                        *common, arrived["wallet"], "me", price, quantity,
+                        RP2Decimal(arrived["quantity"]), unique_id=row["id"]))
+                continue
+            value = RP2Decimal(row["usd_value"])
+            price = value / quantity
             if row["type"] in ("buy", "income"):
-                ins.add_entry(InTransaction(*common, row["type"].upper(), value / quantity,
-                                            quantity, fiat_fee=RP2Decimal(row.get("fee_usd", 0)),
+                ins.add_entry(InTransaction(*common, row["type"].upper(), price, quantity,
+                                            fiat_fee=RP2Decimal(row.get("fee_usd", 0)),
                                             unique_id=row["id"]))
             else:
                 fee = row["type"] == "fee"
                 sold, spent = (RP2Decimal(0), quantity) if fee else (quantity, RP2Decimal(0))
-                outs.add_entry(OutTransaction(*common, row["type"].upper(), value / quantity,
-                                              sold, spent, unique_id=row["id"]))
-        data = compute_tax(configuration, engine,
-                           InputData(asset, ins, outs, TransactionSet(configuration, "INTRA",
-                                                                      asset)))
+                outs.add_entry(OutTransaction(*common, row["type"].upper(), price, sold, spent,
+                                              unique_id=row["id"]))
+        data = compute_tax(configuration, engine, InputData(asset, ins, outs, intras))
         gains += data.gain_loss_set.count
     os.unlink(config.name)
     sys.stdout.write(str(gains))

@@ -12,12 +12,15 @@ from ._lots_piles import Lot, Part
 from ._lots_values import FEE, FORM_1099
 
 MAX_WARNINGS = 1000
-#: The fields of a disposal row, in order: the report keeps each row as a tuple of these.
+#: The fields of a disposal row, in the order each row's dict holds them.
 DISPOSAL_FIELDS = ("id", "asset", "wallet", "quantity", "acquired", "disposed", "proceeds",
                    "cost_basis", "gain", "term", "form_8949_box", "lot", "type")
-Disposal = tuple[Any, ...]
-#: Box letters by year band, then by form_1099 value; long-term adds 3.
-_BOX_INDEX = {"basis_reported": 0, "basis_not_reported": 1, "none": 2}
+Disposal = dict[str, Any]
+#: The short- and long-term Form 8949 boxes by form_1099 value: before 2025, then from 2025.
+_BOXES = tuple({reported: (boxes[index], boxes[index + 3])
+                for reported, index in (("basis_reported", 0), ("basis_not_reported", 1),
+                                        ("none", 2), (None, 2))}
+               for boxes in ("ABCDEF", "GHIJKL"))
 _ZEROS = ("0.00", "-0.00")
 _LONG = frozenset("DEFJKL")
 
@@ -41,7 +44,7 @@ def quantity_text(value: Decimal) -> str:
 class Report:
     """What the sweep found: rows of the tax year, income, warnings and totals.
 
-    Disposal rows (tuples of :data:`DISPOSAL_FIELDS`) go to ``self.disposals``, or to
+    Disposal rows (dicts of :data:`DISPOSAL_FIELDS`, in order) go to ``self.disposals``, or to
     ``emit`` as they are found when it is given (so that a million of them need not be
     held); ``rows`` counts them either way.
     """
@@ -59,14 +62,17 @@ class Report:
         self.boxes: dict[str, list[Any]] = {}
         self.income_total = ZERO
         self.removed = ZERO
-        self._days: dict[int, tuple[str, tuple[int, int, int]]] = {}
+        #: Day ordinal -> (ISO date, YYYYMMDD, its first anniversary as YYYYMMDD).
+        self.days: dict[int, tuple[str, int, int]] = {}
 
-    def day(self, day: int) -> tuple[str, tuple[int, int, int]]:
-        """Return the ISO date of a day ordinal and, to test the term, its first anniversary."""
-        known = self._days.get(day)
+    def day(self, day: int) -> tuple[str, int, int]:
+        """Return the ISO date of a day ordinal, and the date and its first anniversary as
+        numbers (YYYYMMDD) to compare for the holding period."""
+        known = self.days.get(day)
         if known is None:
             when = date.fromordinal(day)
-            known = self._days[day] = (when.isoformat(), (when.year + 1, when.month, when.day))
+            number = when.year * 10000 + when.month * 100 + when.day
+            known = self.days[day] = (when.isoformat(), number, number + 10000)
         return known
 
     def in_year(self, key: datetime) -> bool:
@@ -92,17 +98,18 @@ class Report:
     def disposal(self, form_1099: str | None, ident: str, asset: str, wallet: str,
                  key: datetime, code: int, quantity: Decimal, proceeds: Decimal,
                  parts: list[Part], left: Decimal) -> None:
-        """Add the Form 8949 rows of one disposal: one per lot used, one for any shortfall."""
+        """Add the Form 8949 rows of one disposal: one per lot used, one for any shortfall.
+
+        The proceeds are shared over the lots by quantity, to the cent; the last lot takes
+        what is left, so that the rows add up to the proceeds exactly.
+        """
         if self.start is not None and key < self.start:
             return
-        sold = self.day(key.toordinal())[0]
-        sold_on = (key.year, key.month, key.day)
-        boxes = "GHIJKL" if key.year >= 2025 else "ABCDEF"
-        box = _BOX_INDEX[form_1099 or "none"]
-        short, long = boxes[box], boxes[box + 3]
+        sold, sold_on, _ = self.days.get(key.toordinal()) or self.day(key.toordinal())
+        short, long = _BOXES[key.year >= 2025][form_1099]
         kind = "fee" if code == FEE else "sell"
         rest, last = proceeds, len(parts) - (0 if left else 1)
-        add, days, totals = self.emit, self._days, self.boxes
+        add, days, totals = self.emit, self.days, self.boxes
         self.rows += len(parts)
         for number, (lot, acquired_on, _seq, qty, basis) in enumerate(parts):
             if number == last:
@@ -110,7 +117,7 @@ class Report:
             else:
                 share = (proceeds * qty / quantity).quantize(CENT, ROUND_HALF_UP)
                 rest -= share
-            acquired, anniversary = days.get(acquired_on) or self.day(acquired_on)
+            acquired, _, anniversary = days.get(acquired_on) or self.day(acquired_on)
             is_long = sold_on > anniversary
             letter = long if is_long else short
             total = totals.get(letter)
@@ -120,10 +127,15 @@ class Report:
             total[1] += basis
             total[2] += 1
             gain = share - basis
-            add((ident, asset, wallet, quantity_text(qty), acquired, sold,
-                 str(share) if share else "0.00", str(basis) if basis else "0.00",
-                 str(gain) if gain else "0.00", "long" if is_long else "short", letter, lot,
-                 kind))
+            text = str(qty)
+            if "E" in text or (text[-1] == "0" and "." in text):
+                text = quantity_text(qty)
+            add({"id": ident, "asset": asset, "wallet": wallet, "quantity": text,
+                 "acquired": acquired, "disposed": sold,
+                 "proceeds": str(share) if share else "0.00",
+                 "cost_basis": str(basis) if basis else "0.00",
+                 "gain": str(gain) if gain else "0.00", "term": "long" if is_long else "short",
+                 "form_8949_box": letter, "lot": lot, "type": kind})
         if left:
             self._shortfall(ident, asset, wallet, left, sold, rest, short, kind)
 
@@ -134,8 +146,10 @@ class Report:
         total[0] += proceeds
         total[2] += 1
         self.rows += 1
-        self.emit((ident, asset, wallet, quantity_text(qty), None, sold, amount(proceeds),
-                   "0.00", amount(proceeds), "short", box, None, kind))
+        self.emit({"id": ident, "asset": asset, "wallet": wallet, "quantity": quantity_text(qty),
+                   "acquired": None, "disposed": sold, "proceeds": amount(proceeds),
+                   "cost_basis": "0.00", "gain": amount(proceeds), "term": "short",
+                   "form_8949_box": box, "lot": None, "type": kind})
 
     def missing(self, ident: str, asset: str, wallet: str, left: Decimal,
                 elsewhere: Decimal) -> None:

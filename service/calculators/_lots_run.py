@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, localcontext
 from typing import Any
 
 from marshmallow import ValidationError
 
-from ._lots_input import InvalidTransactions, Ledger
+from ._lots_input import InvalidTransactions, Ledger, quiet_collector
 from ._lots_match import Matcher
-from ._lots_report import DISPOSAL_FIELDS, Disposal, Report, amount
+from ._lots_report import Disposal, Report, amount
 from ._lots_summary import explanation, holdings, more_warnings, schedule_d, worksheet
 from ._lots_transfers import pair_transfers
 
 __all__ = ["pairs", "result", "sweep"]
-
-
-@contextmanager
-def _quiet_collector() -> Iterator[None]:
-    """Pause the cyclic garbage collector while lots are matched, then restore it.
-
-    The sweep builds up to millions of small objects and no reference cycles; letting the
-    collector rescan them all repeatedly costs about 15% of the time at a million rows.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _year_key(year: int) -> datetime:
@@ -60,7 +42,7 @@ def sweep(loaded: dict[str, Any], paired: dict[int, int],
     start = _year_key(tax_year) if tax_year else None
     stop = _year_key(tax_year + 1) if tax_year else None
     report = Report(start, stop, emit)
-    with localcontext() as context, _quiet_collector():
+    with localcontext() as context, quiet_collector():
         context.prec = 60
         matcher = Matcher(loaded["method"], ledger, paired, report)
         matcher.run(order, stop)
@@ -71,11 +53,11 @@ def sweep(loaded: dict[str, Any], paired: dict[int, int],
 
 def result(loaded: dict[str, Any], report: Report, held: list[dict[str, Any]],
            held_basis: Decimal) -> dict[str, Any]:
-    """Return the calculator's answer (the disposals the report kept, as objects)."""
+    """Return the calculator's answer (with the disposal rows the report kept)."""
     method, tax_year = loaded["method"], loaded["tax_year"]
     return {
         "method": method, "tax_year": tax_year,
-        "disposals": [dict(zip(DISPOSAL_FIELDS, row, strict=True)) for row in report.disposals],
+        "disposals": report.disposals,
         "totals": report.money_totals(), "holdings": held,
         "warnings": more_warnings(report), "income": report.incomes,
         "income_total": amount(report.income_total), "form_8949": report.box_totals(),

@@ -31,8 +31,8 @@ def _value(value: str | None) -> str:
 
 
 def _row(row: Disposal) -> str:
-    """Return one disposal row as a JSON object on one line."""
-    return _ROW % tuple(map(_value, row))
+    """Return one disposal row (its fields in the order of DISPOSAL_FIELDS) as JSON, one line."""
+    return _ROW % tuple(map(_value, row.values()))
 
 
 def parse_request(text: str | bytes) -> Any:

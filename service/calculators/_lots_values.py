@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,6 +29,23 @@ MAX_TEXT = 100
 MAX_ERRORS = 100
 _PLACES = 18
 REQUIRED = "Missing data for required field."
+#: The fields a plainly valid transaction may have (the rare ones are checked row by row).
+PLAIN_FIELDS = frozenset(("id", "time", "type", "asset", "quantity", "usd_value", "fee_usd",
+                          "wallet"))
+
+
+@dataclass
+class Ledger:
+    """The validated transactions: rows, their sort keys, and what matching needs up front.
+
+    ``transfers`` holds the indexes of transfers; ``names_lots`` tells whether a sale names
+    its lots (specific identification).
+    """
+
+    rows: list[Row]
+    keys: list[datetime]
+    transfers: list[int] = field(default_factory=list)
+    names_lots: bool = False
 
 
 
@@ -98,3 +116,14 @@ def asset_of(value: Any) -> str | None:
         return None
     value = value.strip().upper()
     return value if 0 < len(value) <= 20 else None
+
+
+def plain_asset(value: Any) -> bool:
+    """Tell whether ``value`` is an asset symbol as sent plainly: 1-20 upper-case letters."""
+    return (type(value) is str and 0 < len(value) <= 20 and value.isalnum()
+            and value.isupper())
+
+
+def plain_text(value: Any) -> bool:
+    """Tell whether ``value`` is text of 1-100 characters without surrounding spaces."""
+    return type(value) is str and 0 < len(value) <= MAX_TEXT and value.strip() == value
