@@ -219,7 +219,7 @@ def test_explanation_is_plain_and_cautious() -> None:
 
 def test_explanation_counts_passed_deadlines() -> None:
     result = run("deadlines", {"bank_statement_date": "2025-01-01", "today": "2025-07-05"})
-    assert "1 of these dates has already passed." in result["explanation"]
+    assert result["explanation"][1].startswith("1 of these dates has already passed.")
 
 
 @pytest.mark.parametrize(("payload", "field"), [
@@ -315,3 +315,136 @@ def test_odd_input_gives_a_result_or_a_validation_error(payload: dict[str, Any])
         assert exc.messages
     else:
         assert len(result["worksheet"]) == len(result["deadlines"]) and result["explanation"]
+
+
+# Only the clocks for how the money was paid and what happened (review defect 1).
+
+P1 = {"learned_of_loss": "2026-11-18", "wire_sent_at": "2026-11-20T15:00:00Z",
+      "wire_notice_date": "2026-11-20", "heloc_statement_date": "2026-11-15",
+      "today": "2026-11-21"}
+
+
+def test_a_heloc_and_a_wire_start_no_regulation_e_clock() -> None:
+    found = deadlines(**P1, payment_methods=["heloc", "wire"], situation="partner",
+                      wire_international=True, wire_amount="250000.00")
+    assert set(found) == {"heloc_reg_z_60_days", KILL_CHAIN_ID, "wire_report_90_days",
+                          "wire_objection_1_year", "lawsuit_tila_1_year",
+                          "lawsuit_fcra_2_years"}
+
+
+def test_without_routes_every_clock_still_counts_as_the_contract_says() -> None:
+    assert {"reg_e_2_business_days", "lawsuit_efta_1_year", KILL_CHAIN_ID} <= set(deadlines(**P1))
+
+
+@pytest.mark.parametrize(("routes", "expected"), [
+    (["debit_card"], {"reg_e_2_business_days", "lawsuit_efta_1_year"}),
+    (["ach"], {"reg_e_2_business_days", "lawsuit_efta_1_year"}),
+    (["savings"], set()),
+    (["credit_card"], {"lawsuit_tila_1_year"}),
+])
+def test_the_day_you_learned_starts_only_the_clocks_of_your_routes(
+        routes: list[str], expected: set[str]) -> None:
+    found = deadlines(learned_of_loss="2026-11-18", payment_methods=routes,
+                      situation="takeover", today="2026-11-19")
+    assert set(found) == expected | {"lawsuit_fcra_2_years"}
+
+
+@pytest.mark.parametrize("situation", ["misclick", "liquidation", "bad_trade"])
+def test_your_own_trade_starts_no_lost_card_chargeback_or_lawsuit_clock(situation: str) -> None:
+    found = deadlines(learned_of_loss="2026-11-18", card_processing_date="2026-11-10",
+                      payment_methods=["debit_card"], situation=situation, today="2026-11-19")
+    assert set(found) == set()
+
+
+@pytest.mark.parametrize(("extra", "counted"), [
+    ({"wire_international": False, "wire_amount": "250000.00"}, False),
+    ({"wire_international": True, "wire_amount": "49999.99"}, False),
+    ({"wire_international": True, "wire_amount": "50000.00"}, True),
+    ({"wire_international": True}, True),
+    ({}, True),
+])
+def test_the_kill_chain_clock_needs_a_wire_abroad_of_50000_dollars(
+        extra: dict[str, Any], counted: bool) -> None:
+    found = deadlines(wire_sent_at="2026-11-20T15:00:00Z", payment_methods=["wire"],
+                      today="2026-11-21", **extra)
+    assert (KILL_CHAIN_ID in found) is counted
+
+
+def test_a_wire_paid_by_nothing_else_leaves_a_wire_clock_out() -> None:
+    assert deadlines(**P1, payment_methods=["heloc"]).keys().isdisjoint(
+        {KILL_CHAIN_ID, "wire_report_90_days", "wire_objection_1_year"})
+
+
+def test_dates_given_but_no_clock_fits_says_so() -> None:
+    result = run("deadlines", {"learned_of_loss": "2026-11-18", "payment_methods": ["savings"],
+                               "situation": "misclick", "today": "2026-11-19"})
+    assert result["deadlines"] == []
+    assert "None of the clocks we know of" in result["explanation"][0]
+    assert grade_level(result["explanation"]) <= 8.0
+
+
+@pytest.mark.parametrize(("payload", "field"), [
+    ({"payment_methods": ["cash"]}, "payment_methods"),
+    ({"payment_methods": "wire"}, "payment_methods"),
+    ({"situation": "bad luck"}, "situation"),
+    ({"wire_international": "abroad"}, "wire_international"),
+    ({"wire_amount": "-5"}, "wire_amount"),
+])
+def test_bad_routes_and_situations_name_the_field(payload: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        run("deadlines", payload)
+    assert field in caught.value.messages
+
+
+# Dates as people write them, and kind words once a date has passed.
+
+KILL_CHAIN_ID = "wire_kill_chain_72_hours"
+
+
+def test_due_text_spells_the_date_and_the_time_out() -> None:
+    found = deadlines(**P1)
+    assert found[KILL_CHAIN_ID]["due_text"] == "November 23, 2026 at 3:00 PM UTC"
+    assert found["wire_report_90_days"]["due_text"] == "February 18, 2027"
+    morning = deadlines(wire_sent_at="2026-11-20T00:05:00Z")[KILL_CHAIN_ID]
+    assert morning["due_text"] == "November 23, 2026 at 12:05 AM UTC"
+
+
+def test_explanation_spells_dates_out() -> None:
+    text = " ".join(run("deadlines", P1)["explanation"])
+    assert "as of November 21, 2026" in text and not re.search(r"\d{4}-\d\d-\d\d", text)
+
+
+def test_a_passed_deadline_says_what_can_still_be_done() -> None:
+    found = deadlines(**{**P1, "today": "2027-06-01"})
+    gone = found["reg_e_2_business_days"]
+    assert gone["passed"] and gone["urgency"] == "overdue"
+    assert gone["action"].startswith("The 2 days have passed, but tell your bank today.")
+    assert not found["lawsuit_fcra_2_years"]["passed"]
+    assert found["lawsuit_fcra_2_years"]["action"].startswith("If you are thinking")
+
+
+def test_every_late_text_is_plain() -> None:
+    everything = run("deadlines", {**EVERY_START, "today": "2099-01-01"})["deadlines"]
+    assert len(everything) == 13 and all(item["passed"] for item in everything)
+    assert grade_level([item["action"] for item in everything]) <= 8.0
+
+
+def test_ics_sets_no_alarm_in_the_past() -> None:
+    items = run("deadlines", {**P1, "today": "2026-11-23"})["deadlines"]
+    stamp = datetime(2026, 11, 23, tzinfo=UTC)
+    events = {str(event["uid"]).split("-", 1)[1].removesuffix("@bearings"): event
+              for event in Calendar.from_ical(to_ics(items, calendar_id="c", stamp=stamp))
+              .walk("VEVENT")}
+    gone = events["reg_e_2_business_days"]
+    assert gone.walk("VALARM") == [] and str(gone["summary"]).startswith("Date passed: ")
+    assert "tell your bank today" in str(gone["description"])
+    soon = events[KILL_CHAIN_ID]  # 3:00 PM today: the day-before moment is gone
+    assert [alarm.decoded("trigger") for alarm in soon.walk("VALARM")] == [timedelta(0)]
+    later = events["wire_report_90_days"]
+    assert [alarm.decoded("trigger") for alarm in later.walk("VALARM")] == [timedelta(days=-1)]
+    for event in events.values():
+        start = event.decoded("dtstart")
+        if not isinstance(start, datetime):
+            start = datetime.combine(start, datetime.min.time(), UTC)
+        for alarm in event.walk("VALARM"):
+            assert start + alarm.decoded("trigger") >= stamp
