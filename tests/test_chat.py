@@ -361,3 +361,106 @@ def test_letters_download_in_every_format_once_ready(letter_app: Flask) -> None:
         assert pack.mimetype == "application/zip" and pack.data.startswith(b"PK")
     assert client.get(url + "/documents/no-such-letter.pdf").status_code == 404
     assert client.get(url + "/documents/attorney-intake.exe").status_code == 404
+
+
+ADDRESS = "1 Main St\nColumbus, OH 43004"
+SUMMARY = "July 1: he opened a short.\nJuly 2: <b>it</b> was liquidated."
+CHANGE_FORMS = {
+    "what": {"what": ["wire", "trade"]},
+    "wire": {"loss_amount": "5,000", "mailing_address": ADDRESS},
+    "facts": {"full_name": "Dana Doe", "state": "OH", "learned_of_loss": "2026-11-02",
+              "incident_summary": SUMMARY},
+    "habits": {},
+    "trades": {},
+}
+
+
+def finish_change_flow(app: Flask, client: FlaskClient) -> str:
+    """Answer every step of the change-check flow; return the conversation's URL."""
+    url = start(client, "change-check")
+    for _ in range(10):
+        step = current(app, client, url)
+        if step["status"] == "complete":
+            return url
+        assert post(client, url, step, CHANGE_FORMS[step["state"]]).status_code == 303
+    raise AssertionError("the change-check flow did not finish")
+
+
+def letter_links(html: str) -> list[str]:
+    return sorted({t["href"].rsplit("/", 1)[1].split(".")[0] for t in tags(html, "a")
+                   if "/documents/" in (t.get("href") or "")})
+
+
+def test_changing_an_answer_from_review_keeps_the_plan_and_letters(letter_app: Flask) -> None:
+    client = letter_app.test_client()
+    url = finish_change_flow(letter_app, client)
+    assert letter_links(client.get(url).text) == ["attorney-intake", "police-ic3-report"]
+    edit = client.post(url + "/edit", data={"_state": "what"})
+    assert edit.status_code == 303 and edit.headers["Location"].endswith("?change=1")
+    page = client.get(edit.headers["Location"]).text
+    assert '<input type="hidden" name="_change" value="1">' in page
+    assert "you go straight on to the next question" in page
+    step = current(letter_app, client, url)
+    assert step["state"] == "what"
+    response = post(client, url, step, {"what": ["trade"], "_change": "1"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("?changed=1")
+    after = current(letter_app, client, url)
+    assert after["status"] == "complete" and after["progress"] == {"step": 5, "of": 5}
+    html = client.get(response.headers["Location"]).text
+    assert "Your change is saved" in html and "your plan and\n  letters are up to date" in html
+    assert letter_links(html) == ["attorney-intake"]  # the wire's police report no longer applies
+    assert "You are at step" not in client.get(url + "/plan").text
+    assert "The wire" not in client.get(url + "/review").text
+
+
+def test_a_change_that_opens_a_branch_stops_at_its_first_question(letter_app: Flask) -> None:
+    client = letter_app.test_client()
+    url = start(client, "change-check")
+    post(client, url, current(letter_app, client, url), {"what": ["trade"]})
+    for state in ("facts", "habits", "trades"):
+        post(client, url, current(letter_app, client, url), CHANGE_FORMS[state])
+    client.post(url + "/edit", data={"_state": "what"})
+    post(client, url, current(letter_app, client, url), {"what": ["wire"], "_change": "1"})
+    assert current(letter_app, client, url)["state"] == "wire"
+    assert "This\n  question still needs an answer" in client.get(url + "?changed=1").text
+    refused = post(client, url, current(letter_app, client, url), {"_change": "1"})
+    assert refused.status_code == 422 and 'name="_change" value="1"' in refused.text
+    post(client, url, current(letter_app, client, url), {**CHANGE_FORMS["wire"], "_change": "1"})
+    assert current(letter_app, client, url)["status"] == "complete"
+
+
+def test_plain_back_and_continue_still_go_one_step_on(letter_app: Flask) -> None:
+    client = letter_app.test_client()
+    url = finish_change_flow(letter_app, client)
+    for _ in range(4):
+        client.post(url + "/back")
+    post(client, url, current(letter_app, client, url), CHANGE_FORMS["what"])
+    assert current(letter_app, client, url)["state"] == "wire"
+
+
+def test_multi_line_answers_keep_their_line_breaks_escaped(letter_app: Flask) -> None:
+    client = letter_app.test_client()
+    url = finish_change_flow(letter_app, client)
+    shown_summary = "July 1: he opened a short.<br>\nJuly 2: &lt;b&gt;it&lt;/b&gt; was liquidated."
+    for page in ("/review", "/plan"):
+        html = client.get(url + page).text
+        assert "1 Main St<br>\nColumbus, OH 43004" in html, page
+        assert shown_summary in html and "<b>it</b>" not in html, page
+    client.post(url + "/edit", data={"_state": "wire"})
+    post(client, url, current(letter_app, client, url), CHANGE_FORMS["wire"])
+    bubble = client.get(url).text.split('class="message you"', 1)[1].split("</li>", 1)[0]
+    assert "1 Main St<br>\nColumbus, OH 43004" in bubble
+
+
+def test_a_step_with_nothing_to_answer_shows_no_empty_answer_bubble(letter_app: Flask) -> None:
+    client = letter_app.test_client()
+    url = start(client, "change-check")
+    post(client, url, current(letter_app, client, url), {"what": ["trade"]})
+    post(client, url, current(letter_app, client, url), CHANGE_FORMS["facts"])
+    assert 'class="message you"' in client.get(url).text  # after facts: the answers
+    post(client, url, current(letter_app, client, url), {})
+    html = client.get(url).text
+    assert current(letter_app, client, url)["state"] == "trades"
+    assert "Small habits" in html and 'class="message you"' not in html
+    review = client.get(url + "/review").text
+    assert "Small habits" not in review and "What the lawyer needs to know" in review

@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 
 from service.engine import Conflict, Engine, Finished, load_flow
 from service.engine.conditions import holds
+from tests.browser.engines import with_letter_flow
 
 FIXTURES = Path(__file__).parent / "fixtures" / "flows"
 
@@ -227,3 +228,68 @@ def test_html_is_reused_only_for_texts_that_show_no_answer() -> None:
         for _ in range(2):
             assert renderer.render(chosen, {"answers": {"kind": kind}})[1] == html
     assert sorted(renderer._html) == ["**Apples** ", "Bananas "]
+
+
+CHANGE_ANSWERS = {
+    "what": {"what": ["wire", "trade"]},
+    "wire": {"loss_amount": "5000.00", "mailing_address": "1 Main St\nColumbus, OH 43004"},
+    "facts": {"full_name": "Dana Doe", "state": "OH", "learned_of_loss": "2026-11-02",
+              "incident_summary": "July 1: he opened a short.\nJuly 2: it was liquidated."},
+    "habits": {},
+    "trades": {},
+}
+
+
+@pytest.fixture(scope="module")
+def change() -> Engine:
+    return with_letter_flow()["change-check"]
+
+
+def finished(engine: Engine) -> Any:
+    conv = engine.start("c")
+    while conv.status != "complete":
+        engine.answer(conv, conv.state, conv.version, CHANGE_ANSWERS[conv.state])
+    return conv
+
+
+def ready(engine: Engine, conv: Any) -> list[str]:
+    return [d["id"] for d in engine.step(conv)["documents"] if d["ready"]]
+
+
+def test_forward_after_a_change_keeps_the_plan_and_drops_dead_branches(change: Engine) -> None:
+    conv = finished(change)
+    assert ready(change, conv) == ["police-ic3-report", "attorney-intake"]
+    while conv.state != "what":
+        change.back(conv)
+    assert ready(change, conv) == []  # only the steps reached so far call for letters
+    change.answer(conv, "what", conv.version, {"what": ["trade"]})
+    change.forward(conv)
+    assert conv.status == "complete" and conv.state == "done"
+    assert "wire" not in conv.answers and conv.answers["facts"] == CHANGE_ANSWERS["facts"]
+    assert ready(change, conv) == ["attorney-intake"]
+    step = change.step(conv)
+    assert step["progress"] == {"step": 5, "of": 5} and step["plan"]
+
+
+def test_forward_stops_at_the_first_step_that_needs_an_answer(change: Engine) -> None:
+    conv = change.start("c")
+    change.answer(conv, "what", 1, {"what": ["trade"]})
+    for state in ("facts", "habits"):
+        change.answer(conv, state, conv.version, CHANGE_ANSWERS[state])
+    while conv.state != "what":
+        change.back(conv)
+    change.answer(conv, "what", conv.version, {"what": ["wire", "trade"]})
+    change.forward(conv)
+    assert conv.state == "wire"  # the new branch's step has no answers yet
+    change.answer(conv, "wire", conv.version, CHANGE_ANSWERS["wire"])
+    change.forward(conv)
+    assert conv.state == "trades" and conv.status == "active"
+    assert conv.history == ["what", "wire", "facts", "habits", "trades"]
+
+
+def test_back_then_answer_still_goes_one_step_on(change: Engine) -> None:
+    conv = finished(change)
+    change.back(conv)
+    change.back(conv)
+    change.answer(conv, "habits", conv.version, {})
+    assert conv.state == "trades" and conv.status == "active"

@@ -184,6 +184,21 @@ class Engine:
         self._compute(conv, (*definition.compute, *self.flow.states[target].compute), uploads)
         conv.version += 1
 
+    def forward(self, conv: Conversation, uploads: UploadFn | None = None) -> None:
+        """Pass every step ahead whose kept answers still stand, answering it with them again.
+
+        After an earlier answer changes, this takes the conversation to the first step on the
+        (possibly new) path that still needs an answer, or to the end, so letters and plan come
+        back without the person clicking through. It stops at a step whose kept answers no
+        longer pass, so that the person sees why. Answers of branches no longer reached are
+        dropped as each step is answered.
+        """
+        while conv.status != "complete" and conv.state in conv.answers:
+            try:
+                self.answer(conv, conv.state, conv.version, conv.answers[conv.state], uploads)
+            except (ValidationError, Finished):
+                return
+
     def back(self, conv: Conversation) -> None:
         """Return to the previous step, keeping every answer."""
         if len(conv.history) > 1:

@@ -29,6 +29,7 @@ from ..engine import Conflict, Finished, mermaid, svg
 from ..store import Access, NotFound, Stale, Unauthorized, Undecryptable
 from ..store.resume import BadCode
 from .auth import check_id
+from .changes import answer_and_go_on
 from .downloads import download
 from .errors import ApiError
 from .shown import answers_shown, field_labels
@@ -37,6 +38,8 @@ bp = Blueprint("chat", __name__, static_folder="static", static_url_path="/asset
 COOKIE = "bearings_token"
 #: Form names of the step being answered; a leading _ never clashes with a flow's field names.
 STATE, VERSION = "_state", "_version"
+#: Form name (and query flag) marking an answer changed from the review screen.
+CHANGE = "_change"
 NOT_OPEN = ("This conversation is not open in this browser. Use your resume link or code to "
             "open it here.")
 
@@ -115,13 +118,14 @@ def _previous(entries: list[dict[str, Any]], state: str) -> dict[str, Any] | Non
 
 
 def _step_page(access: Access, step: dict[str, Any], errors: dict[str, Any] | None = None,
-               values: dict[str, Any] | None = None, status: int = 200) -> Response:
+               values: dict[str, Any] | None = None, status: int = 200, *,
+               changing: bool = False, changed: bool = False) -> Response:
     entries = answers_shown(_service(), access, step["flow"])
     values = values if values is not None else {f["name"]: f.get("value") for f in step["fields"]}
     labels = {f["name"]: f["label"] for f in step["fields"]}
     return _page("web/step.html", status, step=step, errors=errors or {}, values=values,
                  labels=labels, previous=_previous(entries, step["state"]),
-                 figures=charts.figures(step["results"]))
+                 figures=charts.figures(step["results"]), changing=changing, changed=changed)
 
 
 # -- the conversation ------------------------------------------------------------------------
@@ -147,7 +151,10 @@ def show(conversation_id: str) -> Response:
     """Show the current step."""
     access = _access(conversation_id)
     with _opened():
-        return _step_page(access, _service().step(access))
+        step = _service().step(access)
+        return _step_page(access, step, changing=request.args.get("change") == "1"
+                          and step["status"] == "active",
+                          changed=request.args.get("changed") == "1")
 
 
 @bp.post("/c/<conversation_id>")
@@ -155,16 +162,23 @@ def answer(conversation_id: str) -> BaseResponse:
     """Take the form's answers; show the errors beside their fields, or move on."""
     access = _access(conversation_id)
     service = _service()
+    changing = request.form.get(CHANGE) == "1"
     with _opened():
         step = service.step(access)
         answers = _form_answers(step)
+        state, version = request.form.get(STATE, ""), request.form.get(VERSION, type=int)
         try:
-            service.answer(access, request.form.get(STATE, ""),
-                           request.form.get(VERSION, type=int), answers)
+            if changing:
+                answer_and_go_on(service, access, state, version, answers)
+            else:
+                service.answer(access, state, version, answers)
         except ValidationError as exc:
-            return _step_page(access, step, exc.normalized_messages(), answers, status=422)
+            return _step_page(access, step, exc.normalized_messages(), answers, status=422,
+                              changing=changing)
         except (Conflict, Stale, Finished):
-            pass
+            return _to_step(conversation_id)
+    if changing:
+        return redirect(url_for("chat.show", conversation_id=conversation_id, changed=1), 303)
     return _to_step(conversation_id)
 
 
@@ -200,8 +214,8 @@ def edit(conversation_id: str) -> BaseResponse:
         try:
             _service().revisit(access, request.form.get(STATE, ""))
         except (Conflict, Stale):
-            pass
-    return _to_step(conversation_id)
+            return _to_step(conversation_id)
+    return redirect(url_for("chat.show", conversation_id=conversation_id, change=1), 303)
 
 
 @bp.get("/c/<conversation_id>/plan")

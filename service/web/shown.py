@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from flask import Blueprint
+from markupsafe import Markup, escape
 
 from .. import letters
 from ..calculators._common import dollars
@@ -35,6 +36,13 @@ def _letter_labels() -> dict[str, str]:
 def field_labels(names: list[str]) -> str:
     """Name the answers a letter still needs the way the questions do."""
     return ", ".join(_letter_labels().get(name, name.replace("_", " ")) for name in names)
+
+
+@bp.app_template_filter("lines")
+def lines(text: Any) -> Markup:
+    """Escape an answer and keep its line breaks (a timeline, an address) as <br>."""
+    parts = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return Markup("<br>\n").join(escape(part) for part in parts)
 
 
 @bp.app_template_filter("people_date")

@@ -1,4 +1,5 @@
-"""The shipped flows plus a short one whose letter is ready at its end (for download tests)."""
+"""The shipped flows plus short ones for the tests: a letter ready at the end (downloads) and a
+branch with an upload (changing an answer, files, multi-line answers)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,17 @@ from pathlib import Path
 from service import calculators, letters, load_engines
 from service.engine import Engine, load_flow
 
-LETTER_FLOW = Path(__file__).parent / "flows" / "letter-check.yaml"
+FLOWS = Path(__file__).parent / "flows"
+LETTER_FLOW = FLOWS / "letter-check.yaml"
+CHANGE_FLOW = FLOWS / "change-check.yaml"
+
+
+def _engine(path: Path) -> Engine:
+    return Engine(load_flow(path), calculate=calculators.run, documents=letters.documents_for,
+                  check=letters.check_answers)
 
 
 def with_letter_flow() -> dict[str, Engine]:
-    """Return the engines of every shipped flow and of the letter-check flow."""
-    flow = load_flow(LETTER_FLOW)
-    return {**load_engines(), flow.id: Engine(flow, calculate=calculators.run,
-                                              documents=letters.documents_for,
-                                              check=letters.check_answers)}
+    """Return the engines of every shipped flow, the letter-check and change-check flows."""
+    made = [_engine(LETTER_FLOW), _engine(CHANGE_FLOW)]
+    return {**load_engines(), **{engine.flow.id: engine for engine in made}}

@@ -46,6 +46,7 @@
   // -- one step --------------------------------------------------------------------------------
 
   function said(step, answers) {
+    if (!step.fields.length) return null;
     var lines = step.fields.filter(function (spec) { return answers[spec.name] !== undefined; })
       .map(function (spec) { return UI.shown(spec, answers[spec.name]); });
     return lines.length ? lines : ["Skipped for now"];
@@ -60,7 +61,7 @@
     });
     if (lines) {
       chat.log.appendChild(el("li", { "class": "message you" }, [UI.hidden("You answered: ")]
-        .concat(lines.map(function (line) { return el("p", { text: line }); }))));
+        .concat(lines.map(function (line) { return el("p", {}, UI.lines(line)); }))));
     }
     var message = el("li", { "class": "message assistant current" }, [el("h2", { tabindex: "-1", text: step.title })]);
     step.messages.forEach(function (m) { message.appendChild(UI.markup(el("div"), m.html)); });
@@ -188,13 +189,13 @@
   function review() {
     W().api("GET", W().extra("/review")).then(function (reply) {
       if (reply.status !== 200) { W().lost(); return; }
-      var steps = reply.body.steps;
+      var steps = reply.body.steps.filter(function (entry) { return entry.answers.length; });
       page("review", "Review your answers", [
         el("p", { text: "Change any answer here. You go back to that step with your answer filled in, and every other answer is kept." }),
         steps.length ? el("ol", { "class": "review" }, steps.map(function (entry) {
           return el("li", {}, [el("h3", { text: entry.title }), el("dl", {}, entry.answers.map(function (item) {
             var empty = item.value === null || item.value === "";
-            return el("div", {}, [el("dt", { text: item.label }), el("dd", { text: empty ? "Not answered" : item.shown })]);
+            return el("div", {}, [el("dt", { text: item.label }), el("dd", {}, empty ? ["Not answered"] : UI.lines(item.shown))]);
           })), el("button", { type: "button", on: { click: function () { revisit(entry.state); } } },
             ["Change", UI.hidden(" your answer to: " + entry.title)])]);
         })) : el("p", { text: "You have not answered anything yet." })]);

@@ -90,10 +90,11 @@
   }
 
   function answers(steps) {
+    steps = steps.filter(function (entry) { return entry.answers.length; });
     return card("w-answers", "What you told Bearings", steps.length ? steps.map(function (entry) {
       return el("div", {}, [el("h3", { text: entry.title }), el("dl", {}, entry.answers.map(function (item) {
         var empty = item.value === null || item.value === "";
-        return el("div", {}, [el("dt", { text: item.label }), el("dd", { text: empty ? "Not answered" : item.shown })]);
+        return el("div", {}, [el("dt", { text: item.label }), el("dd", {}, empty ? ["Not answered"] : UI.lines(item.shown))]);
       }))]);
     }) : [el("p", { text: "No answers yet." })]);
   }

@@ -27,6 +27,16 @@
     return node;
   }
 
+  /* Text with its line breaks kept (a timeline, an address): text nodes and <br>s. */
+  function lines(text) {
+    var nodes = [];
+    String(text).split(/\r\n|\r|\n/).forEach(function (line, index) {
+      if (index) nodes.push(el("br"));
+      nodes.push(document.createTextNode(line));
+    });
+    return nodes;
+  }
+
   function groupThousands(digits) { return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
 
   function dollars(value) {
@@ -176,5 +186,5 @@
   }
 
   window.BearingsUI = { el: el, hidden: hidden, markup: markup, field: field, quickReplies: quickReplies,
-    collect: collect, shown: shown, dollars: dollars, peopleDate: peopleDate };
+    collect: collect, shown: shown, lines: lines, dollars: dollars, peopleDate: peopleDate };
 }());
