@@ -76,6 +76,15 @@ def test_without_expenses_there_is_no_emergency_fund() -> None:
     assert not any("emergency fund" in sentence for sentence in result["explanation"])
 
 
+def test_living_costs_of_zero_set_no_emergency_fund_of_0_to_0() -> None:
+    result = run("debt-payoff", {**TWO, "monthly_expenses": "0"})
+    assert result["emergency_fund"] is None
+    assert len(result["worksheet"]) == 8
+    text = " ".join(result["explanation"])
+    assert "$0 to $0" not in text and "Enter what you spend in a usual month" in text
+    assert grade_level(result["explanation"]) <= 8.0
+
+
 def test_explanation() -> None:
     result = run("debt-payoff", STORY)
     text = " ".join(result["explanation"])

@@ -65,6 +65,33 @@ def test_story_totals_and_worksheet() -> None:
     assert all(re.fullmatch(r"-?\d+\.\d\d", row["amount"]) for row in result["worksheet"])
 
 
+def test_the_whole_borrowed_sum_is_owed_not_only_its_share_of_the_loss() -> None:
+    result = run("loss-summary", {
+        "deposits": [{"amount": "250000", "source": "heloc"}, {"amount": "12000",
+                                                                "source": "savings"}],
+        "withdrawals": [{"amount": "2000"}], "balance_left": "500"})
+    assert (result["borrowed_loss"], result["borrowed_to_repay"]) == ("247614.50", "250000.00")
+    assert ("You still owe all $250,000 that was borrowed, not only the part of the loss it "
+            "carries.") in result["explanation"]
+    assert grade_level(result["explanation"]) <= 8.0
+
+
+@pytest.mark.parametrize(("borrowing", "to_repay"), [
+    ([], "220000.00"),
+    ([{"source": "heloc", "apr": "8", "balance": "150000"}], "170000.00"),
+])
+def test_borrowed_to_repay_uses_a_balance_where_given(borrowing: list[dict[str, str]],
+                                                      to_repay: str) -> None:
+    result = run("loss-summary", {**STORY, "borrowing": borrowing})
+    assert result["borrowed_to_repay"] == to_repay
+
+
+def test_nothing_borrowed_nothing_to_repay() -> None:
+    result = run("loss-summary", {"deposits": [{"amount": "100", "source": "savings"}]})
+    assert result["borrowed_to_repay"] == "0.00"
+    assert not any("borrowed" in sentence for sentence in result["explanation"])
+
+
 @pytest.mark.parametrize(("borrowing", "monthly", "yearly"), [
     ([{"source": "heloc", "apr": "8.25"}], "1375.00", "16500.00"),
     ([{"source": "heloc", "apr": "9", "balance": "150000"}], "1125.00", "13500.00"),

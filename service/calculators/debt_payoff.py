@@ -51,7 +51,8 @@ class DebtPayoffRequest(Schema):
         "description": "Dollars a month for all debt payments together; at least the sum of "
                        "the minimum payments."})
     monthly_expenses = Money(minimum=ZERO, metadata={
-        "description": "Monthly living expenses, for the emergency-fund target (optional)."})
+        "description": "Monthly living expenses, for the emergency-fund target (optional; $0 "
+                       "gives no target)."})
 
     @validates_schema
     def _payable(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -191,7 +192,10 @@ def _explain(loaded: dict[str, Any], totals: dict[str, Decimal], avalanche: Plan
         text.append("Here both ways cost the same in interest.")
     text.append("Minimum payments and rates are taken as fixed. Real bills change, so these "
                 "are estimates.")
-    if "monthly_expenses" in loaded:
+    if loaded.get("monthly_expenses") == ZERO:
+        text.append("Living costs of $0 a month give no emergency fund goal. Enter what you "
+                    "spend in a usual month, such as rent, food and bills, to see one.")
+    elif "monthly_expenses" in loaded:
         text.append(f"An emergency fund of 3 to 6 months of expenses would be "
                     f"{dollars(loaded['monthly_expenses'] * 3)} to "
                     f"{dollars(loaded['monthly_expenses'] * 6)}.")
@@ -210,7 +214,7 @@ def _worksheet(loaded: dict[str, Any], totals: dict[str, Decimal], avalanche: Pl
             line(7, f"Snowball: total interest ({_months(snowball)})", snowball.total_interest),
             line(8, "Interest saved by the avalanche way (line 7 minus line 6)",
                  snowball.total_interest - avalanche.total_interest)]
-    if "monthly_expenses" in loaded:
+    if loaded.get("monthly_expenses"):  # none for $0: a goal of $0 to $0 helps no one
         rows += [line(9, "Emergency fund: 3 months of expenses", loaded["monthly_expenses"] * 3),
                  line(10, "Emergency fund: 6 months of expenses", loaded["monthly_expenses"] * 6)]
     return rows
@@ -238,7 +242,7 @@ def compute(loaded: dict[str, Any]) -> dict[str, Any]:
         "interest_saved": money(snowball.total_interest - avalanche.total_interest)
         if snowball.months else None,
         "simulation_cap_months": MONTH_CAP,
-        "emergency_fund": None if expenses is None else {
+        "emergency_fund": None if not expenses else {
             "monthly_expenses": money(expenses), "three_months": money(expenses * 3),
             "six_months": money(expenses * 6)},
         "worksheet": _worksheet(loaded, totals, avalanche, snowball),

@@ -122,6 +122,17 @@ def _by_source(deposits: list[dict[str, Any]], net_loss: Decimal) -> list[dict[s
             for name, share, loss in zip(names, shares, losses, strict=True)]
 
 
+def _to_repay(loaded: dict[str, Any]) -> Decimal:
+    """Return the borrowed money still to pay back: each borrowed source's balance where
+    given, else all it put in. It is owed in full, whatever share of the loss it carries."""
+    balances = {item["source"]: item["balance"] for item in loaded["borrowing"]
+                if item.get("balance") is not None}
+    put_in = {name: sum((d["amount"] for d in loaded["deposits"] if d["source"] == name), ZERO)
+              for name in BORROWED}
+    return sum((balances.get(name, put_in[name]) for name in BORROWED
+                if name in balances or put_in[name]), ZERO)
+
+
 def _borrowed(loaded: dict[str, Any]) -> list[dict[str, Any]]:
     """Return the monthly and yearly interest for each borrowed source with a rate."""
     result = []
@@ -170,7 +181,8 @@ def _worksheet(totals: dict[str, Decimal], sources: list[dict[str, Any]],
 
 
 def _explain(totals: dict[str, Decimal], sources: list[dict[str, Any]],
-             borrowed: list[dict[str, Any]], unpriced: list[str]) -> list[str]:
+             borrowed: list[dict[str, Any]], unpriced: list[str],
+             to_repay: Decimal) -> list[str]:
     """Return plain sentences about the summary."""
     left = totals["balance_left"]
     text = [f"You sent {dollars(totals['deposits'])} to the exchange and took out "
@@ -189,6 +201,9 @@ def _explain(totals: dict[str, Decimal], sources: list[dict[str, Any]],
     if totals["other"] < 0:
         text.append("The fees and liquidations you entered are more than the net loss, so "
                     "other trades made money overall.")
+    if to_repay:
+        text.append(f"You still owe all {dollars(to_repay)} that was borrowed, not only the part "
+                    "of the loss it carries.")
     if borrowed:
         monthly = sum((item["monthly"] for item in borrowed), ZERO)
         yearly = sum((item["yearly"] for item in borrowed), ZERO)
@@ -215,6 +230,7 @@ def compute(loaded: dict[str, Any]) -> dict[str, Any]:
     unpriced = [s["source"] for s in sources if s["borrowed"] and s["source"] not in priced]
     monthly = sum((item["monthly"] for item in borrowed), ZERO)
     yearly = sum((item["yearly"] for item in borrowed), ZERO)
+    to_repay = _to_repay(loaded)
     return {
         "total_deposits": money(totals["deposits"]),
         "total_withdrawals": money(totals["withdrawals"]),
@@ -226,6 +242,7 @@ def compute(loaded: dict[str, Any]) -> dict[str, Any]:
         "by_source": sources,
         "attribution": "proportional to deposits",
         "borrowed_loss": money(sum((Decimal(s["loss"]) for s in sources if s["borrowed"]), ZERO)),
+        "borrowed_to_repay": money(to_repay),
         "borrowed": [{"source": item["source"], "balance": money(item["balance"]),
                       "apr": _percent(item["apr"]),
                       "monthly_interest": money(item["monthly"]),
@@ -235,7 +252,7 @@ def compute(loaded: dict[str, Any]) -> dict[str, Any]:
         "missing_rates": unpriced,
         "period": _period([*deposits, *withdrawals]),
         "worksheet": _worksheet(totals, sources, borrowed),
-        "explanation": _explain(totals, sources, borrowed, unpriced),
+        "explanation": _explain(totals, sources, borrowed, unpriced, to_repay),
     }
 
 
