@@ -11,6 +11,8 @@ _BY_MAIL = ("full_name", "mailing_address")
 _BY_TICKET = ("full_name", "email")
 _CONTACT = ("email", "phone")
 _TICKET_CONTACT = ("phone", "mailing_address")
+#: What tells an exchange letter the account is a partner's or family member's, and their name.
+_WHOSE = ("situation", "shared_access_person")
 
 CATALOG: tuple[LetterType, ...] = (
     LetterType(
@@ -28,8 +30,8 @@ CATALOG: tuple[LetterType, ...] = (
         "Asks the exchange to lock the account, block withdrawals and keep its logs.",
         (*_BY_TICKET, "exchange_name", "exchange_account_id", "learned_of_loss",
          "incident_summary"),
-        (*_TICKET_CONTACT, "trades", "crypto_transfers"),
-        2, "Today, through the exchange's own support form."),
+        (*_TICKET_CONTACT, "trades", "crypto_transfers", *_WHOSE),
+        2, "Today, through the exchange's own support form.", context=ctx.exchange),
     LetterType(
         "security-review", "Account takeover: security review request",
         "Asks the exchange to freeze the account, flag the receiving addresses and work with "
@@ -84,8 +86,8 @@ CATALOG: tuple[LetterType, ...] = (
         "trade-ledger-request", "Trade and account records request",
         "Asks the exchange for the full records of the account and a hold on them.",
         (*_BY_TICKET, "exchange_name", "exchange_account_id", "records_from", "records_to"),
-        (*_TICKET_CONTACT, "support_case_number"),
-        9, "This week, after the support ticket.",
+        (*_TICKET_CONTACT, "support_case_number", *_WHOSE),
+        9, "This week, after the support ticket.", context=ctx.exchange,
         check=ctx.range_check("records_from", "records_to",
                               "Make the end of the range no earlier than its start.")),
     LetterType(

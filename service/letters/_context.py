@@ -13,7 +13,8 @@ from ._types import require
 
 __all__ = [
     "BUREAUS", "IC3_MAX_CHARS", "IC3_MAX_TRANSACTIONS", "ach", "attorney", "billing",
-    "billing_check", "bureau", "bureau_check", "cfpb", "cpa", "cpa_results", "heloc", "ic3",
+    "billing_check", "bureau", "bureau_check", "cfpb", "cpa", "cpa_results", "exchange", "heloc",
+    "ic3",
     "parse_due",
     "policy_check", "range_check", "reg_e", "running", "security", "wire",
 ]
@@ -101,6 +102,14 @@ def wire(data: dict[str, Any], today: date) -> dict[str, Any]:
 def ach(data: dict[str, Any], today: date) -> dict[str, Any]:
     """Return the last day of the 60-day return window."""
     return {"return_by": _due(data, today, "ach_unauthorized_60_days")}
+
+
+def exchange(data: dict[str, Any], today: date) -> dict[str, Any]:
+    """Return whether the account is a partner's or family member's (theirs or joint), and
+    their name when the answers give it (the person who made the transfers)."""
+    partner = data.get("situation") == "partner"
+    return {"partner_account": partner,
+            "holder": data.get("shared_access_person") if partner else None}
 
 
 def security(data: dict[str, Any], today: date) -> dict[str, Any]:

@@ -11,12 +11,21 @@ from decimal import Decimal
 from ._spec import TEXT_MAX, TEXTAREA_MAX, Spec, cell
 from ._states import STATES
 
-__all__ = ["VOCABULARY", "spec"]
+__all__ = ["SITUATIONS", "VOCABULARY", "spec"]
 
 _ZERO = Decimal("0")
 _CENT = Decimal("0.01")
 _LAST4 = "^[0-9]{4}$"
 _WHEN = "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"
+#: The flow's first question, with the same values (a letter reads the answer as it is given).
+SITUATIONS = (
+    ("misclick", "A trade went the wrong way by mistake"),
+    ("liquidation", "A leveraged or margin trade was liquidated"),
+    ("bad_trade", "An ordinary trade lost money"),
+    ("takeover", "Someone got into my account"),
+    ("scam", "The platform or a contact turned out to be a scam"),
+    ("partner", "A partner or family member traded without my agreement"),
+)
 
 
 def _text(name: str, label: str, help_: str, *, max_length: int = TEXT_MAX) -> Spec:
@@ -58,6 +67,9 @@ _SENDER = [
     _area("previous_address", "Your previous address", "Where you lived before, if you moved "
           "in the last two years."),
     Spec("state", "choice", "Your state", "The state you live in.", choices=STATES),
+    Spec("situation", "choice", "What happened", "The closest kind of loss. For a partner or "
+         "family member, the exchange account is taken to be theirs or shared, not yours alone.",
+         choices=SITUATIONS),
 ]
 
 _EXCHANGE = [

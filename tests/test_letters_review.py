@@ -1,0 +1,86 @@
+"""Letters as a new user's review found them: a partner's account, the household's own rules,
+co-borrowed credit lines, computed figures, tax years, dates, and the pack's order."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from service import letters
+from service.letters._vocabulary import spec
+
+TODAY = date(2026, 11, 21)
+FLOW = Path(__file__).parent.parent / "flows" / "crypto-loss-recovery.yaml"
+
+#: Persona 1 of the review: Dana, whose husband Mark drew on their HELOC and traded it away.
+DANA: dict[str, Any] = {
+    "situation": "partner", "full_name": "Dana Rivera", "email": "dana@example.com",
+    "phone": "217-555-0100", "mailing_address": "12 Elm Street\nSpringfield, IL 62704",
+    "exchange_name": "Coinbase", "exchange_account_id": "mark.rivera@example.com",
+    "support_case_number": "CB-123456", "records_from": "2026-11-01",
+    "records_to": "2026-11-18", "learned_of_loss": "2026-11-18",
+    "incident_summary": "My husband Mark drew $250,000 on our HELOC without telling me.",
+    "trades": "2026-11-12T14:05:00Z; OID-88121; BTC-USD; sell short; 2.5; 91000.00",
+    "shared_access_person": "Mark Rivera",
+}
+
+
+def text(type_id: str, data: dict[str, Any], **kw: Any) -> str:
+    """Return a letter as text with its lines joined, so phrases compare across wraps."""
+    content = letters.render(type_id, data, "txt", today=TODAY, **kw).content.decode()
+    return " ".join(content.split())
+
+
+def _flow() -> dict[str, Any]:
+    """Return the recovery flow as data."""
+    loaded: dict[str, Any] = yaml.safe_load(FLOW.read_text("utf-8"))
+    return loaded
+
+
+def _flow_field(name: str) -> dict[str, Any]:
+    """Return the flow's definition of the field called ``name``."""
+    return next(field for state in _flow()["states"] for field in state.get("fields") or []
+                if field["name"] == name)
+
+
+# 1. A partner's exchange account ----------------------------------------------------------------
+
+@pytest.mark.parametrize("type_id", ["exchange-support-ticket", "trade-ledger-request"])
+def test_partner_account_is_not_written_as_the_senders(type_id: str) -> None:
+    letter = text(type_id, DANA)
+    assert "Account holder: Mark Rivera" in letter
+    assert "Written by: Dana Rivera, a family member of the account holder" in letter
+    assert "in the name of Mark Rivera, or held jointly with me" in letter
+    for wrong in ("Name on the account: Dana Rivera", "Account e-mail: dana@",
+                  "my account", "until I confirm my identity"):
+        assert wrong not in letter
+    assert "account holder" in letter.split("Notes for you")[1]
+
+
+def test_partner_ticket_asks_to_freeze_and_what_the_exchange_needs() -> None:
+    letter = text("exchange-support-ticket", DANA)
+    assert "Freeze the account" in letter and "Preserve all records" in letter
+    assert "Tell me what you need before you can act" in letter
+    assert "signed authorization" in letter
+
+
+def test_partner_without_a_name_leaves_the_holder_to_write_by_hand() -> None:
+    data = {key: value for key, value in DANA.items() if key != "shared_access_person"}
+    letter = text("exchange-support-ticket", data)
+    assert "Name of the account holder: ____" in letter
+    assert "Mark Rivera" not in letter and "my account" not in letter
+
+
+def test_own_account_is_still_written_as_the_senders() -> None:
+    letter = text("exchange-support-ticket", {**DANA, "situation": "misclick"})
+    assert "Name on the account: Dana Rivera" in letter and "my account" in letter
+    assert "Account holder:" not in letter
+
+
+def test_situation_choices_are_the_flows() -> None:
+    flow = [choice["value"] for choice in _flow_field("situation")["choices"]]
+    assert [value for value, _ in spec("situation").choices] == flow
