@@ -84,3 +84,48 @@ def test_own_account_is_still_written_as_the_senders() -> None:
 def test_situation_choices_are_the_flows() -> None:
     flow = [choice["value"] for choice in _flow_field("situation")["choices"]]
     assert [value for value, _ in spec("situation").choices] == flow
+
+
+# 2. The household's own rules -------------------------------------------------------------------
+
+#: Persona 2 of the review: only no leverage, a cap per trade and an emergency fund agreed.
+SAM_POLICY: dict[str, Any] = {
+    "household_signers": "Sam O'Neil\nPat O'Neil",
+    "policy_rules": ["no_leverage", "trade_cap", "emergency_fund"],
+    "per_trade_cap": "1000.00", "per_position_cap": "5000.00",
+    "two_signature_threshold": "2000.00", "cooling_off_hours": 48,
+    "emergency_fund_target": "15000.00", "emergency_fund_account": "Savings at Ally",
+}
+
+
+def test_policy_lists_only_the_rules_agreed_on() -> None:
+    letter = text("family-investment-policy", SAM_POLICY)
+    rules = letter.split("Rules ----- ")[1].split("Openness")[0]
+    for agreed in ("No leverage", "No single trade larger than $1,000.00",
+                   "No single position larger than $5,000.00",
+                   "An emergency fund of $15,000.00"):
+        assert agreed in rules
+    for not_agreed in ("short selling", "Two signatures", "$2,000.00", "cooling-off", "48"):
+        assert not_agreed not in rules
+
+
+def test_a_rule_not_agreed_on_needs_no_amount() -> None:
+    data = {"household_signers": "Dana Rivera\nMark Rivera",
+            "policy_rules": ["no_leverage", "no_shorting", "two_signatures"],
+            "two_signature_threshold": "1000.00"}
+    entry, = letters.documents_for(data, {}, ["family-investment-policy"])
+    assert entry["ready"] and entry["missing"] == []
+    letter = text("family-investment-policy", data)
+    assert "No short selling" in letter and "above $1,000.00" in letter
+    assert "No single trade" not in letter and "cooling-off" not in letter
+
+
+def test_an_agreed_rule_needs_its_amount() -> None:
+    data = {"household_signers": "A\nB", "policy_rules": ["cooling_off", "trade_cap"]}
+    entry, = letters.documents_for(data, {}, ["family-investment-policy"])
+    assert entry["missing"] == ["per_trade_cap", "cooling_off_hours"]
+
+
+def test_policy_rule_choices_are_the_flows() -> None:
+    flow = [(choice["value"], choice["label"]) for choice in _flow_field("policy_rules")["choices"]]
+    assert list(spec("policy_rules").choices) == flow

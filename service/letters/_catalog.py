@@ -151,9 +151,10 @@ CATALOG: tuple[LetterType, ...] = (
     LetterType(
         "family-investment-policy", "Family investment policy",
         "Writes down the household's rules for trading and borrowing, for everyone to sign.",
-        ("household_signers", "per_trade_cap", "per_position_cap", "two_signature_threshold",
-         "cooling_off_hours", "emergency_fund_target"),
-        ("emergency_fund_account", "covered_accounts", "policy_review_date"),
+        ("household_signers", "policy_rules"),
+        ("per_trade_cap", "per_position_cap", "two_signature_threshold", "cooling_off_hours",
+         "emergency_fund_target", "emergency_fund_account", "covered_accounts",
+         "policy_review_date"),
         16, "When things are calmer: read it together, then sign it.",
         check=ctx.policy_check),
 )

@@ -209,9 +209,16 @@ def range_check(first: str, last: str, message: str) -> Any:
     return check
 
 
+#: The amount each agreed rule needs; a rule not agreed on needs nothing.
+RULE_AMOUNTS = {"trade_cap": "per_trade_cap", "two_signatures": "two_signature_threshold",
+                "cooling_off": "cooling_off_hours", "emergency_fund": "emergency_fund_target"}
+
+
 def policy_check(data: dict[str, Any]) -> dict[str, list[str]]:
-    """Require two signers and a trade cap no larger than the position cap."""
-    errors: dict[str, list[str]] = {}
+    """Require the amount of each agreed rule, two signers, and a trade cap no larger than the
+    position cap."""
+    rules = data.get("policy_rules") or []
+    errors = require(data, *(RULE_AMOUNTS[rule] for rule in rules if rule in RULE_AMOUNTS))
     signers = data.get("household_signers")
     if signers is not None and len(signers) < 2:
         errors["household_signers"] = ["List at least two people: the policy needs two "

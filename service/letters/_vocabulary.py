@@ -11,8 +11,17 @@ from decimal import Decimal
 from ._spec import TEXT_MAX, TEXTAREA_MAX, Spec, cell
 from ._states import STATES
 
-__all__ = ["SITUATIONS", "VOCABULARY", "spec"]
+__all__ = ["POLICY_RULES", "SITUATIONS", "VOCABULARY", "spec"]
 
+#: The guardrails a household may agree on, as the flow offers them; the policy lists only these.
+POLICY_RULES = (
+    ("no_leverage", "No leverage or margin"),
+    ("no_shorting", "No shorting"),
+    ("trade_cap", "A dollar cap per trade"),
+    ("two_signatures", "Two signatures for loan draws and big transfers"),
+    ("cooling_off", "A cooling-off period after a big loss"),
+    ("emergency_fund", "An emergency fund kept apart"),
+)
 _ZERO = Decimal("0")
 _CENT = Decimal("0.01")
 _LAST4 = "^[0-9]{4}$"
@@ -267,6 +276,9 @@ _LEGAL_TAX = [
 
 _POLICY = [
     _lines("household_signers", "People who sign the policy", "Each adult in the household."),
+    Spec("policy_rules", "multichoice", "Rules agreed on", "The policy lists only these. A cap "
+         "per trade needs its amount, and so do two signatures, a cooling-off period and an "
+         "emergency fund.", choices=POLICY_RULES),
     _money("per_trade_cap", "Most for one trade (USD)", "No single trade above this.", _CENT),
     _money("per_position_cap", "Most in one position (USD)", "No holding above this.", _CENT),
     _money("two_signature_threshold", "Two signatures above (USD)", "Any transfer above this "
