@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
-from ..calculators._common import Money
+from ..calculators._common import MAX_MONEY, Money, dollars
+from . import moments
 from .flowdef import FieldDef
-from .fuzzy import ChoiceCheck
+from .fuzzy import ChoiceCheck, exact_choice, exact_choices
 from .fuzzy import message as fuzzy_message
 from .privacy import MESSAGES, secret_kind
+from .rows import list_columns, read_rows
 
 REQUIRED = "This question needs an answer."
 TEXT_LIMITS = {"text": 500, "textarea": 10000, "email": 254}
+#: An answer key (never a field name: those start with a letter) with the person's time zone,
+#: such as "America/New_York" or "-05:00", which the browser or terminal knows. A time typed
+#: without a zone is read in it; without it, the person is asked to add a zone.
+ZONE_KEY = "_time_zone"
+
+
+def request_zone(data: Any) -> tzinfo | None:
+    """Return the time zone the submitted answers carry, or None (a bad one is ignored)."""
+    return moments.zone_named(data.get(ZONE_KEY)) if isinstance(data, Mapping) else None
 
 
 class _Text(fields.String):
@@ -32,6 +44,19 @@ class _Text(fields.String):
         return text
 
 
+class _Rows(_Text):
+    """A list typed one item per line (a timeline, the orders involved), read as people write
+    it and kept in the form letters read: parts separated by "; "."""
+
+    def __init__(self, spec: FieldDef, columns: tuple[Any, ...], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.spec, self.columns = spec, columns
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return read_rows(text, self.spec, self.columns, request_zone(data))
+
+
 class _Email(_Text):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -43,22 +68,29 @@ class _Upload(fields.String):
     """An upload id; the engine checks it belongs to the conversation."""
 
 
-class _Date(fields.Date):
-    default_error_messages = {"invalid": "Enter a date as YYYY-MM-DD."}
+class _Date(fields.Field):
+    """A day as people write it (2026-11-20, 11/20/2026, Nov 20 2026, yesterday)."""
+
+    default_error_messages = {"invalid": f"Enter a date, for example {moments.DATE_EXAMPLE}."}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        try:
+            return moments.read(value, zone=request_zone(data)).day
+        except moments.Unreadable:
+            raise self.make_error("invalid") from None
 
 
-class _DateTime(fields.AwareDateTime):
-    default_error_messages = {
-        "invalid": "Enter a date and time such as 2025-07-03T14:00:00Z.",
-        "invalid_awareness": "Add a time zone, for example Z for UTC.",
-    }
+class _DateTime(fields.Field):
+    """A date and time as people write it, with a zone; returned in UTC."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
-        moment: datetime = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            return moment.astimezone(UTC)
-        except OverflowError:  # 0001-01-01T00:00+14:00 is before the first UTC instant
-            raise self.make_error("invalid") from None
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(UTC)
+        return moments.read_datetime(value, request_zone(data))
 
 
 class _Integer(fields.Integer):
@@ -78,28 +110,96 @@ class _Acknowledge(fields.Boolean):
         return True
 
 
-def _bounds(spec: FieldDef, convert: Any) -> list[validate.Validator]:
+def _shown(bound: Any) -> str:
+    """Return a bound as people read it: 1,000 for numbers, 2026-11-20 for days."""
+    return f"{bound:,}" if isinstance(bound, int) else str(bound)
+
+
+def _bounds(spec: FieldDef, convert: Any, noun: str) -> list[validate.Validator]:
     if spec.min is None and spec.max is None:
         return []
     low = None if spec.min is None else convert(spec.min)
     high = None if spec.max is None else convert(spec.max)
-    message = ("Enter a value of at least {min}." if high is None else
-               "Enter a value of at most {max}." if low is None else
-               "Enter a value from {min} to {max}.")
+    lowest, highest = _shown(low), _shown(high)
+    message = (f"Enter {noun} of at least {lowest}." if high is None else
+               f"Enter {noun} of at most {highest}." if low is None else
+               f"Enter {noun} from {lowest} to {highest}.")
     return [validate.Range(min=low, max=high, error=message)]
+
+
+class _Money(Money):
+    """Money or a decimal: "$30,000" is read too, and the limits in messages are formatted."""
+
+    def __init__(self, *, dollars_shown: bool, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.dollars_shown = dollars_shown
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        if isinstance(value, str):
+            value = value.strip()
+            if self.dollars_shown:
+                value = value.replace("$", "", 1).replace(" ", "")
+        number: Decimal = super()._deserialize(value, attr, data, **kwargs)
+        return number
+
+    def _limit(self, bound: Decimal) -> str:
+        return dollars(bound) if self.dollars_shown else f"{bound:,}"
+
+    def make_error(self, key: str, **kwargs: Any) -> ValidationError:
+        if key != "range":
+            return super().make_error(key, **kwargs)
+        noun = "an amount" if self.dollars_shown else "a number"
+        low, high = self.minimum, self.maximum
+        if low <= -MAX_MONEY:
+            return ValidationError(f"Enter {noun} of at most {self._limit(high)}.")
+        if high >= MAX_MONEY and low > -MAX_MONEY and not self.dollars_shown:
+            return ValidationError(f"Enter {noun} of at least {self._limit(low)}.")
+        return ValidationError(f"Enter {noun} from {self._limit(low)} to {self._limit(high)}.")
+
+
+class _Choice(fields.String):
+    """One choice: its value, or its label or one of the flow's synonyms, typed out."""
+
+    def __init__(self, spec: FieldDef, **kwargs: Any) -> None:
+        super().__init__(validate=ChoiceCheck(spec), **kwargs)
+        self.spec = spec
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return exact_choice(self.spec, text) or text
 
 
 class _MultiChoice(fields.List):
     """A list of choice values; a typed sentence gets the choices it seems to mean."""
 
     def __init__(self, spec: FieldDef, **kwargs: Any) -> None:
-        super().__init__(fields.String(validate=ChoiceCheck(spec)), **kwargs)
+        super().__init__(_Choice(spec), **kwargs)
         self.spec = spec
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if isinstance(value, str):
+        if isinstance(value, str):  # the contract sends a list: suggest the choices meant
             raise ValidationError(fuzzy_message(self.spec, value))
-        return super()._deserialize(value, attr, data, **kwargs)
+        if not isinstance(value, list | tuple):
+            raise ValidationError(fuzzy_message(self.spec, None))
+        # an item typed as a list of its own ("savings and a credit card") is each of them
+        value = [found for item in value
+                 for found in (exact_choices(self.spec, item) or [item]
+                               if isinstance(item, str) else [item])]
+        try:
+            picked = super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError as exc:  # one plain message per problem, not one per position
+            raise ValidationError(_flat(exc.messages) or [fuzzy_message(self.spec, None)]
+                                  ) from None
+        return list(dict.fromkeys(picked))
+
+
+def _flat(messages: Any) -> list[str]:
+    """Return the distinct messages of a nested error, in order."""
+    if isinstance(messages, dict):
+        messages = list(messages.values())
+    if isinstance(messages, list):
+        return list(dict.fromkeys(m for item in messages for m in _flat(item)))
+    return [str(messages)]
 
 
 def build_field(spec: FieldDef) -> fields.Field:
@@ -114,10 +214,13 @@ def build_field(spec: FieldDef) -> fields.Field:
         if spec.pattern:
             checks.append(validate.Regexp(re.compile(rf"(?:{spec.pattern})\Z"),
                                           error="This does not look right; check the format."))
+        columns = list_columns(spec) if kind == "textarea" else None
+        if columns:
+            return _Rows(spec, columns, validate=checks, **common)
         cls = _Email if kind == "email" else _Text
         return cls(validate=checks, **common)
     if kind == "choice":
-        return fields.String(validate=ChoiceCheck(spec), **common)
+        return _Choice(spec, **common)
     if kind == "multichoice":
         return _MultiChoice(spec, **common)
     if kind == "boolean":
@@ -127,20 +230,30 @@ def build_field(spec: FieldDef) -> fields.Field:
     if kind in ("money", "decimal"):
         low = None if spec.min is None else Decimal(str(spec.min))
         high = None if spec.max is None else Decimal(str(spec.max))
-        return Money(minimum=low, maximum=high, places=2 if kind == "money" else 18, **common)
+        return _Money(minimum=low, maximum=high, places=2 if kind == "money" else 18,
+                      dollars_shown=kind == "money", **common)
     if kind == "integer":
-        return _Integer(validate=_bounds(spec, int), **common)
+        return _Integer(validate=_bounds(spec, int, "a value"), **common)
     if kind == "date":
-        return _Date(validate=_bounds(spec, date.fromisoformat), **common)
+        return _Date(validate=_bounds(spec, date.fromisoformat, "a value"), **common)
     if kind == "datetime":
-        return _DateTime(default_timezone=None, **common)
+        return _DateTime(**common)
     return _Upload(validate=validate.Length(min=1, max=64), **common)
+
+
+class _Answers(Schema):
+    @post_load
+    def _without_zone(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """Drop the request's time zone: it helped read the times and is not an answer."""
+        data.pop(ZONE_KEY, None)
+        return data
 
 
 def build_schema(specs: tuple[FieldDef, ...]) -> Schema:
     """Return a schema instance for one step's fields (built once per state)."""
     attrs: dict[str, fields.Field] = {spec.name: build_field(spec) for spec in specs}
-    return Schema.from_dict(attrs, name="Answers")(unknown=RAISE)
+    attrs[ZONE_KEY] = fields.Raw(load_only=True, allow_none=True)
+    return _Answers.from_dict(attrs, name="Answers")(unknown=RAISE)
 
 
 def canonical(spec: FieldDef, value: Any) -> Any:

@@ -20,8 +20,8 @@ from rapidfuzz import fuzz
 
 from .flowdef import Choice, FieldDef
 
-__all__ = ["MARGIN", "THRESHOLD", "ChoiceCheck", "Suggestion", "message", "normalize",
-           "suggest", "suggest_many"]
+__all__ = ["MARGIN", "THRESHOLD", "ChoiceCheck", "Suggestion", "exact_choice", "exact_choices",
+           "message", "normalize", "suggest", "suggest_many"]
 
 #: The lowest score (0-100) a typed answer needs to be offered as a choice.
 THRESHOLD = 72.0
@@ -76,6 +76,37 @@ def _exact(field: FieldDef, text: str) -> Choice | None:
     return next((choice for choice in field.choices
                  if wanted in (choice.value.casefold(), " ".join(choice.label.split()).casefold())),
                 None)
+
+
+def exact_choice(field: FieldDef, text: Any) -> str | None:
+    """Return the value of the one choice that ``text`` names exactly, or None.
+
+    Exactly means: its value, its label or one of its ``synonyms``, apart from case, spacing,
+    punctuation and filler words ("My husband did it." names the synonym "my husband did it").
+    These need no confirming: the flow lists them as ways of saying that choice.
+    """
+    if not isinstance(text, str) or not text.strip() or len(text) > 200:
+        return None
+    exact = _exact(field, text)
+    if exact is not None:
+        return exact.value
+    query = normalize(text)
+    if not query:
+        return None
+    named = {choice.value for choice in field.choices if query in set(_phrases(choice))}
+    return named.pop() if len(named) == 1 else None
+
+
+def exact_choices(field: FieldDef, text: str) -> list[str] | None:
+    """Return the values a list typed as one text names exactly ("savings, credit card")."""
+    whole = exact_choice(field, text)
+    if whole is not None:
+        return [whole]
+    parts = [part for part in _SPLIT.split(text) if part and part.strip()]
+    found = [exact_choice(field, part) for part in parts]
+    if not found or any(value is None for value in found):
+        return None
+    return list(dict.fromkeys(value for value in found if value is not None))
 
 
 def suggest(field: FieldDef, text: str) -> Suggestion | None:
