@@ -5,9 +5,11 @@ flow takes for it; details of inputs are checked on the short letter-check flow.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -464,3 +466,80 @@ def test_a_step_with_nothing_to_answer_shows_no_empty_answer_bubble(letter_app: 
     assert "Small habits" in html and 'class="message you"' not in html
     review = client.get(url + "/review").text
     assert "Small habits" not in review and "What the lawyer needs to know" in review
+
+
+EXPORTS = Path(__file__).parent / "fixtures" / "exports"
+
+
+def at_trades(app: Flask, client: FlaskClient) -> str:
+    """Answer the change-check flow up to its upload step; return the conversation's URL."""
+    url = start(client, "change-check")
+    for _ in range(5):
+        step = current(app, client, url)
+        if step["state"] == "trades":
+            return url
+        post(client, url, step, CHANGE_FORMS[step["state"]])
+    raise AssertionError("the upload step was not reached")
+
+
+def send_file(client: FlaskClient, url: str, step: dict[str, Any], name: str,
+              content: bytes) -> TestResponse:
+    return client.post(url, content_type="multipart/form-data", data={
+        "_state": step["state"], "_version": str(step["version"]),
+        "trades_file": (io.BytesIO(content), name)})
+
+
+@pytest.mark.parametrize(("export", "shown"), [
+    ("coinbase.csv", "Coinbase transaction history file"),
+    ("kraken_trades.csv", "Kraken trades file"),
+    ("generic.csv", "Generic CSV file"),
+])
+def test_a_file_field_uploads_a_csv_with_plain_forms(letter_app: Flask, export: str,
+                                                    shown: str) -> None:
+    client = letter_app.test_client()
+    url = at_trades(letter_app, client)
+    html = client.get(url).text
+    form = [t for t in tags(html, "form") if t.get("class") == "answer"][0]
+    assert form["enctype"] == "multipart/form-data"
+    control = [t for t in tags(html, "input") if t.get("name") == "trades_file"][0]
+    assert control["type"] == "file" and ".csv" in (control["accept"] or "")
+    step = current(letter_app, client, url)
+    response = send_file(client, url, step, export, (EXPORTS / export).read_bytes())
+    assert response.status_code == 303, response.text[:2000]
+    upload_id = current(letter_app, client, url)["status"] and json.loads(
+        client.get(url + "/export").data)["answers"]["trades"]["trades_file"]
+    assert response.headers["Location"].endswith(f"?read={upload_id}")
+    page = client.get(response.headers["Location"]).text
+    assert f"Your file is read: a {shown}" in page and 'role="status"' in page
+    assert shown in client.get(url + "/review").text
+    assert upload_id not in client.get(url + "/review").text
+
+
+def test_a_bad_file_gets_a_kind_error_and_the_step_stays(letter_app: Flask) -> None:
+    client = letter_app.test_client()
+    url = at_trades(letter_app, client)
+    step = current(letter_app, client, url)
+    response = send_file(client, url, step, "photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
+    assert response.status_code == 422
+    assert "This file is not a CSV text file." in response.text
+    assert "\ufffd" not in response.text and "\x00" not in response.text
+    assert current(letter_app, client, url)["state"] == "trades"
+    assert 'id="f-trades_file-error"' in response.text
+
+
+def test_bad_rows_are_named_and_a_kept_file_stays_on_going_back(letter_app: Flask) -> None:
+    client = letter_app.test_client()
+    url = at_trades(letter_app, client)
+    content = (EXPORTS / "generic.csv").read_bytes() + b"x9,2024-13-45T00:00:00Z,buy,btc,1,5,0,\n"
+    response = send_file(client, url, current(letter_app, client, url), "mine.csv", content)
+    page = client.get(response.headers["Location"]).text
+    assert "3 rows were not read, so they are left out of your figures:" in page
+    assert "Row 8: The time &#39;2024-13-45T00:00:00Z&#39; is not a date and time." in page
+    client.post(url + "/back")
+    html = client.get(url).text
+    assert "Uploaded: Generic CSV file" in html
+    kept = [t for t in tags(html, "input") if t.get("name") == "trades_file"]
+    assert [t["type"] for t in kept] == ["hidden", "file"]
+    assert post(client, url, current(letter_app, client, url), {
+        "trades_file": kept[0]["value"]}).status_code == 303
+    assert current(letter_app, client, url)["status"] == "complete"

@@ -32,7 +32,8 @@ from .auth import check_id
 from .changes import answer_and_go_on
 from .downloads import download
 from .errors import ApiError
-from .shown import answers_shown, field_labels
+from .shown import answers_shown, field_labels, uploads_shown
+from .uploads import parse_part, read_summary, stored
 
 bp = Blueprint("chat", __name__, static_folder="static", static_url_path="/assets")
 COOKIE = "bearings_token"
@@ -104,6 +105,31 @@ def _form_answers(step: dict[str, Any]) -> dict[str, Any]:
     return answers
 
 
+def _take_files(access: Access, step: dict[str, Any],
+                answers: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """Store each file the form carries and answer its field with the upload's id.
+
+    A field without a new file keeps the id of the file uploaded before (a hidden input).
+    Return the errors of files that could not be read, and the id of the last file stored.
+    """
+    errors: dict[str, Any] = {}
+    stored_id = None
+    for spec in step["fields"]:
+        part = request.files.get(spec["name"]) if spec["type"] == "file" else None
+        if part is None or not part.filename:
+            continue
+        try:
+            parsed = parse_part(part)
+        except ApiError as exc:
+            errors[spec["name"]] = exc.extra.get("errors", {}).get("file") or [exc.message]
+            answers[spec["name"]] = ""
+            continue
+        stored_id = _service().store.add_upload(access, parsed.format, parsed.rows,
+                                                stored(parsed))
+        answers[spec["name"]] = stored_id
+    return errors, stored_id
+
+
 def _page(template: str, status: int = 200, **context: Any) -> Response:
     response = make_response(render_template(template, **context), status)
     response.headers["Cache-Control"] = "no-store"
@@ -119,13 +145,18 @@ def _previous(entries: list[dict[str, Any]], state: str) -> dict[str, Any] | Non
 
 def _step_page(access: Access, step: dict[str, Any], errors: dict[str, Any] | None = None,
                values: dict[str, Any] | None = None, status: int = 200, *,
-               changing: bool = False, changed: bool = False) -> Response:
-    entries = answers_shown(_service(), access, step["flow"])
+               changing: bool = False, changed: bool = False, read: str = "") -> Response:
+    service = _service()
+    entries = answers_shown(service, access, step["flow"])
     values = values if values is not None else {f["name"]: f.get("value") for f in step["fields"]}
     labels = {f["name"]: f["label"] for f in step["fields"]}
+    files = (uploads_shown(service, access)
+             if any(f["type"] == "file" for f in step["fields"]) else {})
+    upload = service.store.get_upload(access, read) if read else None
     return _page("web/step.html", status, step=step, errors=errors or {}, values=values,
                  labels=labels, previous=_previous(entries, step["state"]),
-                 figures=charts.figures(step["results"]), changing=changing, changed=changed)
+                 figures=charts.figures(step["results"]), changing=changing, changed=changed,
+                 files=files, read=read_summary(upload) if upload else [])
 
 
 # -- the conversation ------------------------------------------------------------------------
@@ -152,9 +183,11 @@ def show(conversation_id: str) -> Response:
     access = _access(conversation_id)
     with _opened():
         step = _service().step(access)
+        read = request.args.get("read", "")
         return _step_page(access, step, changing=request.args.get("change") == "1"
                           and step["status"] == "active",
-                          changed=request.args.get("changed") == "1")
+                          changed=request.args.get("changed") == "1",
+                          read=read if read.isalnum() and len(read) <= 64 else "")
 
 
 @bp.post("/c/<conversation_id>")
@@ -167,7 +200,12 @@ def answer(conversation_id: str) -> BaseResponse:
         step = service.step(access)
         answers = _form_answers(step)
         state, version = request.form.get(STATE, ""), request.form.get(VERSION, type=int)
+        if state != step["state"] or (version is not None and version != step["version"]):
+            return _to_step(conversation_id)  # a stale form: store none of its files
+        unread, read = _take_files(access, step, answers)
         try:
+            if unread:
+                raise ValidationError(unread)
             if changing:
                 answer_and_go_on(service, access, state, version, answers)
             else:
@@ -177,8 +215,11 @@ def answer(conversation_id: str) -> BaseResponse:
                               changing=changing)
         except (Conflict, Stale, Finished):
             return _to_step(conversation_id)
-    if changing:
-        return redirect(url_for("chat.show", conversation_id=conversation_id, changed=1), 303)
+    flags = {"changed": 1} if changing else {}
+    if read:
+        flags["read"] = read
+    if flags:
+        return redirect(url_for("chat.show", conversation_id=conversation_id, **flags), 303)
     return _to_step(conversation_id)
 
 

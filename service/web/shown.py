@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -10,7 +11,7 @@ from typing import Any
 from flask import Blueprint
 from markupsafe import Markup, escape
 
-from .. import letters
+from .. import importers, letters
 from ..calculators._common import dollars
 from ..conversations import Conversations
 from ..store import Access
@@ -77,12 +78,35 @@ def _shown(spec: dict[str, Any] | None, value: Any) -> str:
     return str(value)
 
 
+def format_name(fmt: str) -> str:
+    """Return an export format as people know it: "Coinbase transaction history"."""
+    return importers.FORMATS.get(fmt, fmt).split(" (", 1)[0]
+
+
+def upload_shown(meta: Mapping[str, Any]) -> str:
+    """Describe a stored upload from its format and row count."""
+    rows = int(meta.get("rows") or 0)
+    return (f"{format_name(str(meta.get('format', '')))} file, "
+            f"{rows} row{'' if rows == 1 else 's'} read")
+
+
+def uploads_shown(service: Conversations, access: Access) -> dict[str, str]:
+    """Return each upload of the conversation, by id, as people read it."""
+    return {u["upload"]: upload_shown(u) for u in service.store.uploads(access)}
+
+
 def answers_shown(service: Conversations, access: Access, flow: str) -> list[dict[str, Any]]:
     """Return the review entries with each answer as people read it."""
     states = service.engine(flow).flow.states
     entries = service.review(access)
+    files: dict[str, str] | None = None
     for entry in entries:
         specs = {f.name: f.describe() for f in states[entry["state"]].fields}
         for item in entry["answers"]:
-            item["shown"] = _shown(specs.get(item["name"]), item["value"])
+            spec = specs.get(item["name"])
+            if spec and spec["type"] == "file" and item["value"]:
+                files = uploads_shown(service, access) if files is None else files
+                item["shown"] = files.get(item["value"], "An uploaded file")
+            else:
+                item["shown"] = _shown(spec, item["value"])
     return entries

@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from .. import importers
 from .errors import ApiError, invalid
+from .shown import format_name
 
 #: Said instead of a header that is not readable text, so no raw byte of a file is echoed.
 NOT_TEXT = ("This file is not a CSV text file. It looks like a spreadsheet, PDF, picture or "
@@ -73,3 +74,19 @@ def stored(parsed: importers.ImportResult) -> dict[str, Any]:
     """Return what the store keeps of an upload."""
     return {"format": parsed.format, "rows": parsed.rows,
             "transactions": parsed.transactions, "errors": row_errors(parsed.errors)}
+
+
+def read_summary(data: dict[str, Any], *, shown_rows: int = 3) -> list[str]:
+    """Return, in words, what was read from an upload and which rows could not be read."""
+    rows, errors = int(data.get("rows") or 0), data.get("errors") or []
+    lines = [f"Your file is read: a {format_name(str(data.get('format', '')))} file with "
+             f"{rows} row{'' if rows == 1 else 's'}."]
+    if errors:
+        count = len(errors)
+        lines.append(f"{count} row{' was' if count == 1 else 's were'} not read, so "
+                     f"{'it is' if count == 1 else 'they are'} left out of your figures:")
+        lines.extend(f"Row {e.get('row')}: {row_message(str(e.get('message', '')))}"
+                     for e in errors[:shown_rows])
+        if count > shown_rows:
+            lines.append(f"And {count - shown_rows} more.")
+    return lines
