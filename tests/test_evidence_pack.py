@@ -56,12 +56,13 @@ def pack() -> dict[str, Any]:
 
 def test_pack_holds_every_ready_letter_as_pdf_and_docx(pack: dict[str, Any]) -> None:
     letters_in = [name for name in pack["names"] if name.startswith("letters/")]
-    stems = ["01-wire-recall", "02-reg-e-error-notice", "03-credit-bureau-freeze-equifax",
-             "04-credit-bureau-freeze-experian", "05-credit-bureau-freeze-transunion"]
+    stems = ["01-wire-recall", "02-credit-bureau-freeze-equifax",
+             "03-credit-bureau-freeze-experian", "04-credit-bureau-freeze-transunion",
+             "05-reg-e-error-notice"]
     assert letters_in == [f"letters/{stem}.{ext}" for stem in stems for ext in ("pdf", "docx")]
     text = PdfReader(io.BytesIO(pack["archive"].read("letters/01-wire-recall.pdf"))).pages[0]
     assert "20250707MMQFMP2K001234" in text.extract_text()
-    assert pack["archive"].read("letters/02-reg-e-error-notice.docx")[:2] == b"PK"
+    assert pack["archive"].read("letters/05-reg-e-error-notice.docx")[:2] == b"PK"
 
 
 def test_pack_holds_the_other_files(pack: dict[str, Any]) -> None:
@@ -78,7 +79,8 @@ def test_index_lists_every_file_and_what_is_missing(pack: dict[str, Any]) -> Non
     for name in pack["names"]:
         if name != "index.html":
             assert f'href="{name}"' in index
-    assert index.index("01-wire-recall") < index.index("02-reg-e-error-notice")
+    assert index.index("01-wire-recall") < index.index("05-reg-e-error-notice")
+    assert "Within 60 days of the statement" in index and "Within days" not in index
     waiting = index.split("Letters not ready yet")[1]
     assert "Family investment policy" in waiting and "People who sign the policy" in waiting
     assert "ChexSystems" in waiting and "Tax year of the loss" in waiting

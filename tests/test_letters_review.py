@@ -3,6 +3,8 @@ co-borrowed credit lines, computed figures, tax years, dates, and the pack's ord
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ import yaml
 
 from service import letters
 from service.letters._vocabulary import spec
+from tests.test_letters import fixture
 
 TODAY = date(2026, 11, 21)
 FLOW = Path(__file__).parent.parent / "flows" / "crypto-loss-recovery.yaml"
@@ -129,3 +132,65 @@ def test_an_agreed_rule_needs_its_amount() -> None:
 def test_policy_rule_choices_are_the_flows() -> None:
     flow = [(choice["value"], choice["label"]) for choice in _flow_field("policy_rules")["choices"]]
     assert list(spec("policy_rules").choices) == flow
+
+
+# 3. One sending order for the plan and the pack -------------------------------------------------
+
+#: How each line of the plan's "Letters to send, in this order" names its letters.
+PLAN_NAMES = {
+    "Wire recall request": ["wire-recall"],
+    "Request to suspend home equity line draws": ["heloc-suspension"],
+    "Security review request": ["security-review"],
+    "Exchange support ticket, then the trade and account records request":
+        ["exchange-support-ticket", "trade-ledger-request"],
+    "Error trade claim": ["error-trade-claim"],
+    "Credit freeze letters, one to each bureau": ["credit-bureau-freeze"],
+    "Police and FBI report": ["police-ic3-report"],
+    "Notice of error to your bank": ["reg-e-error-notice"],
+    "Unauthorized ACH debit statement": ["ach-unauthorized-debit"],
+    "Billing-error notice": ["billing-error-notice"],
+    "Attorney intake summary": ["attorney-intake"],
+    "Formal complaint, then the CFPB complaint": ["compliance-complaint", "cfpb-complaint"],
+    "CPA intake summary": ["cpa-intake"],
+    "Family investment policy": ["family-investment-policy"],
+}
+
+
+def _plan_letters() -> list[tuple[str, str]]:
+    """Return (name, timing) of each letter line of the finished plan, in its order."""
+    done = next(state for state in _flow()["states"] if state.get("final"))
+    part = done["text"].split("### Letters to send, in this order")[1].split("###")[0]
+    lines = [line.strip()[2:] for line in part.splitlines() if line.strip().startswith("- ")]
+    return [tuple(line.rstrip(".").split(": ", 1)) for line in lines]  # type: ignore[misc]
+
+
+def test_letters_are_ordered_as_the_plan_orders_them() -> None:
+    planned = [type_id for name, _ in _plan_letters() for type_id in PLAN_NAMES[name]]
+    ordered = [letter.id for letter in letters.letter_types()]
+    assert planned == ordered
+    assert [letter.order for letter in letters.letter_types()] == list(range(1, 17))
+
+
+def test_pack_timings_say_what_the_plan_says() -> None:
+    for name, timing in _plan_letters():
+        if timing.startswith("within"):
+            for type_id in PLAN_NAMES[name]:
+                assert letters.get(type_id).when.lower().startswith(timing)
+    assert not [letter.id for letter in letters.letter_types()
+                if letter.when.startswith("Within days")]
+
+
+def test_pack_numbers_letters_in_the_plans_order() -> None:
+    facts: dict[str, Any] = {}
+    for type_id in ("wire-recall", "heloc-suspension", "exchange-support-ticket",
+                    "trade-ledger-request"):
+        facts.update(fixture(type_id))
+    content = letters.evidence_pack(
+        facts=facts, results={}, timeline=[], checklist=[], deadlines=[], today=TODAY,
+        documents=["exchange-support-ticket", "trade-ledger-request", "heloc-suspension",
+                   "wire-recall"])
+    names = [name for name in zipfile.ZipFile(io.BytesIO(content)).namelist()
+             if name.endswith(".pdf") and name.startswith("letters/")]
+    assert names == ["letters/01-wire-recall.pdf", "letters/02-heloc-suspension.pdf",
+                     "letters/03-exchange-support-ticket.pdf",
+                     "letters/04-trade-ledger-request.pdf"]

@@ -1,4 +1,9 @@
-"""Every letter type, in the order a person would usually send them."""
+"""Every letter type, in the order a person would usually send them.
+
+The order is the one the finished plan's "Letters to send, in this order" list gives (the flow's
+final state); the evidence pack numbers its letters by it. tests/test_letters_review.py checks
+that the two agree.
+"""
 
 from __future__ import annotations
 
@@ -26,12 +31,12 @@ CATALOG: tuple[LetterType, ...] = (
         1, "Today, by phone to the bank's wire or fraud team first; then send this in writing.",
         context=ctx.wire),
     LetterType(
-        "exchange-support-ticket", "Exchange support ticket",
-        "Asks the exchange to lock the account, block withdrawals and keep its logs.",
-        (*_BY_TICKET, "exchange_name", "exchange_account_id", "learned_of_loss",
-         "incident_summary"),
-        (*_TICKET_CONTACT, "trades", "crypto_transfers", *_WHOSE),
-        2, "Today, through the exchange's own support form.", context=ctx.exchange),
+        "heloc-suspension", "Request to suspend home equity line draws",
+        "Asks the lender to stop every way of drawing on the line until all borrowers ask in "
+        "writing to restart it.",
+        (*_BY_MAIL, "heloc_lender", "loan_number_last4", "property_address"),
+        (*_CONTACT, "heloc_lender_address", "co_borrowers", "heloc_draws", "outstanding_checks"),
+        2, "Today: call the lender, then send this in writing.", context=ctx.heloc),
     LetterType(
         "security-review", "Account takeover: security review request",
         "Asks the exchange to freeze the account, flag the receiving addresses and work with "
@@ -42,52 +47,19 @@ CATALOG: tuple[LetterType, ...] = (
          "crypto_transfers", "earlier_reports"),
         3, "Today, if someone else got into the account.", context=ctx.security),
     LetterType(
-        "heloc-suspension", "Request to suspend home equity line draws",
-        "Asks the lender to stop every way of drawing on the line until all borrowers ask in "
-        "writing to restart it.",
-        (*_BY_MAIL, "heloc_lender", "loan_number_last4", "property_address"),
-        (*_CONTACT, "heloc_lender_address", "co_borrowers", "heloc_draws", "outstanding_checks"),
-        4, "Today: call the lender, then send this in writing.", context=ctx.heloc),
-    LetterType(
-        "reg-e-error-notice", "Notice of error to your bank (Regulation E)",
-        "Reports transfers from a bank account as errors and asks for an investigation and "
-        "provisional credit.",
-        (*_BY_MAIL, "bank_name", "account_last4", "bank_account_type", "learned_of_loss",
-         "bank_transfers", "error_reason"),
-        (*_CONTACT, "bank_address", "bank_statement_date", "shared_access_person"),
-        5, "Within days: the bank must receive it within 60 days after the statement.",
-        context=ctx.reg_e),
-    LetterType(
-        "ach-unauthorized-debit", "Unauthorized ACH debit statement",
-        "Tells your bank an ACH debit was not authorized and asks it to return the debit.",
-        (*_BY_MAIL, "bank_name", "account_last4", "ach_company_name", "ach_amount",
-         "ach_settlement_date"),
-        (*_CONTACT, "bank_address", "ach_trace_number", "ach_company_id"),
-        6, "Within days: the return window is 60 days after the debit settled.",
-        context=ctx.ach),
-    LetterType(
-        "billing-error-notice", "Billing-error notice (Regulation Z)",
-        "Disputes a credit card charge or a home equity line draw in writing.",
-        (*_BY_MAIL, "credit_account_type", "billing_error_address", "disputed_charges",
-         "error_reason"),
-        (*_CONTACT, "card_issuer", "account_last4", "card_statement_date", "heloc_lender",
-         "loan_number_last4", "heloc_statement_date", "shared_access_person"),
-        7, "Within days: it must reach the billing-error address within 60 days after the "
-           "statement.",
-        context=ctx.billing, check=ctx.billing_check),
-    LetterType(
-        "credit-bureau-freeze", "Credit freeze or fraud alert request",
-        "Asks one credit bureau for a security freeze or a fraud alert on your file.",
-        (*_BY_MAIL, "bureau", "bureau_request"),
-        (*_CONTACT, "previous_address", "identity_documents"),
-        8, "This week, one letter to each bureau (or do it online or by phone).",
-        context=ctx.bureau, check=ctx.bureau_check, variant="bureau"),
+        "exchange-support-ticket", "Exchange support ticket",
+        "Asks the exchange to lock the account, block withdrawals and keep its logs.",
+        (*_BY_TICKET, "exchange_name", "exchange_account_id", "learned_of_loss",
+         "incident_summary"),
+        (*_TICKET_CONTACT, "trades", "crypto_transfers", *_WHOSE),
+        4, "This week, and the sooner the better, through the exchange's own support form.",
+        context=ctx.exchange),
     LetterType(
         "trade-ledger-request", "Trade and account records request",
         "Asks the exchange for the full records of the account and a hold on them.",
         (*_BY_TICKET, "exchange_name", "exchange_account_id", "records_from", "records_to"),
         (*_TICKET_CONTACT, "support_case_number", *_WHOSE),
-        9, "This week, after the support ticket.", context=ctx.exchange,
+        5, "This week, after the support ticket.", context=ctx.exchange,
         check=ctx.range_check("records_from", "records_to",
                               "Make the end of the range no earlier than its start.")),
     LetterType(
@@ -97,7 +69,14 @@ CATALOG: tuple[LetterType, ...] = (
         (*_BY_TICKET, "exchange_name", "exchange_account_id", "order_id", "order_time",
          "intended_order", "executed_order", "learned_of_loss"),
         (*_TICKET_CONTACT, "support_case_number", "trade_pair", "interface_used", "loss_amount"),
-        10, "This week, if an order was placed by mistake."),
+        6, "This week, if an order was placed by mistake."),
+    LetterType(
+        "credit-bureau-freeze", "Credit freeze or fraud alert request",
+        "Asks one credit bureau for a security freeze or a fraud alert on your file.",
+        (*_BY_MAIL, "bureau", "bureau_request"),
+        (*_CONTACT, "previous_address", "identity_documents"),
+        7, "This week, one letter to each bureau (or do it online or by phone).",
+        context=ctx.bureau, check=ctx.bureau_check, variant="bureau"),
     LetterType(
         "police-ic3-report", "Police and FBI IC3 report",
         "Sets out the facts, transactions and identifiers for a police report and the FBI's "
@@ -105,25 +84,37 @@ CATALOG: tuple[LetterType, ...] = (
         (*_BY_MAIL, "learned_of_loss", "loss_amount", "incident_summary"),
         (*_CONTACT, "contact_began", "other_party", "exchanges_used", "crypto_transfers",
          "bank_transfers", "earlier_reports", "timeline_events"),
-        11, "This week, for theft, scams and account takeovers.",
+        8, "This week, for theft, scams and account takeovers.",
         context=ctx.ic3),
     LetterType(
-        "compliance-complaint", "Formal complaint to the exchange",
-        "Escalates an open support case to the exchange's complaints or compliance team.",
-        (*_BY_TICKET, "exchange_name", "exchange_account_id", "support_case_number",
-         "incident_summary", "resolution_wanted"),
-        (*_TICKET_CONTACT, "learned_of_loss", "attachments", "state"),
-        12, "When the support ticket has not resolved the problem."),
+        "reg-e-error-notice", "Notice of error to your bank (Regulation E)",
+        "Reports transfers from a bank account as errors and asks for an investigation and "
+        "provisional credit.",
+        (*_BY_MAIL, "bank_name", "account_last4", "bank_account_type", "learned_of_loss",
+         "bank_transfers", "error_reason"),
+        (*_CONTACT, "bank_address", "bank_statement_date", "shared_access_person"),
+        9, "Within 60 days of the statement: the bank must receive it within 60 days after "
+           "it sent the statement.",
+        context=ctx.reg_e),
     LetterType(
-        "cfpb-complaint", "CFPB complaint draft",
-        "Drafts the answers for a complaint on the Consumer Financial Protection Bureau's "
-        "online form.",
-        (*_BY_TICKET, "complaint_company", "complaint_product", "incident_summary",
-         "resolution_wanted"),
-        ("phone", "mailing_address", "support_case_number", "earlier_reports",
-         "timeline_events", "attachments", "loss_amount"),
-        13, "When the company's own process has not resolved the problem.",
-        context=ctx.cfpb),
+        "ach-unauthorized-debit", "Unauthorized ACH debit statement",
+        "Tells your bank an ACH debit was not authorized and asks it to return the debit.",
+        (*_BY_MAIL, "bank_name", "account_last4", "ach_company_name", "ach_amount",
+         "ach_settlement_date"),
+        (*_CONTACT, "bank_address", "ach_trace_number", "ach_company_id"),
+        10, "Within 60 days of the debit: the bank can return it within 60 days after the "
+            "debit settled.",
+        context=ctx.ach),
+    LetterType(
+        "billing-error-notice", "Billing-error notice (Regulation Z)",
+        "Disputes a credit card charge or a home equity line draw in writing.",
+        (*_BY_MAIL, "credit_account_type", "billing_error_address", "disputed_charges",
+         "error_reason"),
+        (*_CONTACT, "card_issuer", "account_last4", "card_statement_date", "heloc_lender",
+         "loan_number_last4", "heloc_statement_date", "shared_access_person"),
+        11, "Within 60 days of the statement: it must reach the billing-error address within "
+            "60 days after the first statement that shows the charge.",
+        context=ctx.billing, check=ctx.billing_check),
     LetterType(
         "attorney-intake", "Attorney intake summary",
         "Summarizes the facts a family-law or consumer attorney will ask for first.",
@@ -133,10 +124,27 @@ CATALOG: tuple[LetterType, ...] = (
          "heloc_liability_clause", "loss_amount", "arbitration_clauses", "notices_sent",
          "bank_statement_date", "card_statement_date", "heloc_statement_date",
          "ach_settlement_date", "wire_sent_at", "wire_notice_date"),
-        14, "Before the first meeting with an attorney.",
+        12, "Before the first meeting with an attorney.",
         context=ctx.attorney,
         check=ctx.range_check("marriage_date", "separation_date",
                               "Make the separation no earlier than the marriage.")),
+    LetterType(
+        "compliance-complaint", "Formal complaint to the exchange",
+        "Escalates an open support case to the exchange's complaints or compliance team.",
+        (*_BY_TICKET, "exchange_name", "exchange_account_id", "support_case_number",
+         "incident_summary", "resolution_wanted"),
+        (*_TICKET_CONTACT, "learned_of_loss", "attachments", "state"),
+        13, "When the support ticket has not resolved the problem."),
+    LetterType(
+        "cfpb-complaint", "CFPB complaint draft",
+        "Drafts the answers for a complaint on the Consumer Financial Protection Bureau's "
+        "online form.",
+        (*_BY_TICKET, "complaint_company", "complaint_product", "incident_summary",
+         "resolution_wanted"),
+        ("phone", "mailing_address", "support_case_number", "earlier_reports",
+         "timeline_events", "attachments", "loss_amount"),
+        14, "When the company's own process has not resolved the problem.",
+        context=ctx.cfpb),
     LetterType(
         "cpa-intake", "CPA intake summary",
         "Summarizes the tax facts of the loss for a CPA or enrolled agent.",
