@@ -15,6 +15,9 @@ from typing import Any, NoReturn
 from marshmallow import ValidationError
 
 EXIT_OK, EXIT_USER, EXIT_USAGE = 0, 1, 2
+DESCRIPTION = ("Bearings: a guided recovery assistant for the days after a big crypto loss. "
+               "Run the web app, hold the conversation in a terminal, run a calculator, "
+               "write a letter, or check and draw flows.")
 
 
 class UserError(Exception):
@@ -80,7 +83,7 @@ def _calc_lots(args: argparse.Namespace) -> int:
         print(_errors(exc), file=sys.stderr)
         return EXIT_USER
     except BrokenPipeError:  # the reader stopped early (| head): nothing left to tell it
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return _reader_gone()
     return EXIT_OK
 
 
@@ -203,7 +206,7 @@ def parser() -> argparse.ArgumentParser:
     from .config import from_environment
 
     env = from_environment()
-    top = argparse.ArgumentParser(prog="bearings", description=__doc__)
+    top = argparse.ArgumentParser(prog="bearings", description=DESCRIPTION)
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = sub.add_parser("serve", help="production server (gunicorn)")
     serve.add_argument("--host", default=env["HOST"])
@@ -243,16 +246,35 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; exit 0 on success, 1 on a user error, 2 on bad usage."""
-    args = parser().parse_args(argv)
+def _reader_gone() -> int:
+    """Stop writing to a reader that has gone (``| head``): quietly, as other tools do."""
     try:
-        return int(args.func(args))
-    except UserError as exc:
-        print(f"bearings: {exc}", file=sys.stderr)
-        return EXIT_USER
-    except KeyboardInterrupt:
-        return EXIT_USER
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the final flush at exit writes nowhere
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is not a real file (tests capture it)
+        pass
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; exit 0 on success, 1 on a user error, 2 on bad usage.
+
+    A reader that stops early (``bearings flow diagram x | head``) ends the command quietly.
+    """
+    try:
+        args = parser().parse_args(argv)
+        try:
+            code = int(args.func(args))
+            sys.stdout.flush()
+            return code
+        except UserError as exc:
+            print(f"bearings: {exc}", file=sys.stderr)
+            return EXIT_USER
+        except KeyboardInterrupt:
+            return EXIT_USER
+    except BrokenPipeError:
+        return _reader_gone()
 
 
 if __name__ == "__main__":  # run as `python -m service.cli`: use the one imported module

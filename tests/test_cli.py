@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -82,3 +83,35 @@ def test_lots_reads_an_exchange_csv(capsys: pytest.CaptureFixture[str]) -> None:
     captured = capsys.readouterr()
     assert json.loads(captured.out)["method"] == "hifo"
     assert "generic" in captured.err
+
+
+def test_help_is_plain_text() -> None:
+    done = subprocess.run([sys.executable, "-m", "service.cli", "--help"], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    assert "``" not in done.stdout and "Bearings: a guided recovery assistant" in done.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["flow", "diagram", "crypto-loss-recovery"],
+    ["flow", "diagram", "crypto-loss-recovery", "--format", "svg"],
+    ["--help"],
+])
+def test_a_reader_that_stops_early_ends_the_command_quietly(args: list[str]) -> None:
+    with subprocess.Popen([sys.executable, "-m", "service.cli", *args], cwd=ROOT,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # like `| head` that has already read all it wants
+        err = proc.stderr.read().decode()
+        code = proc.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert code == 0
+
+
+def test_a_broken_pipe_inside_a_command_is_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Gone(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", Gone())
+    assert main(["flow", "diagram", "crypto-loss-recovery"]) == 0

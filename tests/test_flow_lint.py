@@ -61,3 +61,31 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["flow", "explode"])
     assert caught.value.code == 2
+
+
+def test_a_state_missing_its_id_or_stage_is_named_by_its_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    flow = tmp_path / "gaps.yaml"
+    flow.write_text("""id: gaps
+version: "1"
+title: Gaps
+start: ask
+stages:
+  - {id: one, title: One}
+states:
+  - id: ask
+    title: Ask
+    next: [{to: done}]
+  - id: done
+    stage: one
+    title: Done
+    final: true
+  - stage: one
+    title: No id
+    final: true
+""", encoding="utf-8")
+    assert main(["flow", "check", str(flow)]) == 1
+    err = capsys.readouterr().err
+    assert f"{flow}: state ask (line 8): stage: Missing data for required field." in err
+    assert f"{flow}: state #3 (line 15): id: Missing data for required field." in err
+    assert "line ?" not in err

@@ -278,17 +278,35 @@ def _flatten(messages: Any, prefix: str = "") -> list[str]:
     return [f"{prefix}: {messages}"]
 
 
-def _named(where: str, raw: dict[str, Any], messages: Any) -> list[str]:
+def _state_lines(text: str) -> list[int]:
+    """Return the line each item of the flow's ``states`` list starts on (1-based)."""
+    try:
+        root = yaml.compose(text, Loader=_SAFE)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if getattr(key, "value", None) == "states" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _named(where: str, raw: dict[str, Any], messages: Any, text: str = "") -> list[str]:
     """Return load errors with each state named by its id and line, not its index."""
     if not isinstance(messages, dict) or not isinstance(messages.get("states"), dict):
         return [f"{where}: {m}" for m in _flatten(messages)]
     states = raw.get("states") if isinstance(raw.get("states"), list) else []
+    lines = _state_lines(text)
     out = [f"{where}: {m}" for m in _flatten({k: v for k, v in messages.items()
                                                if k != "states"})]
     for index, problems in messages["states"].items():
         item = states[index] if isinstance(index, int) and index < len(states) else {}
         item = item if isinstance(item, dict) else {}
-        name = f"state {item.get('id', f'#{index}')} (line {item.get('line', '?')})"
+        line = item.get("line") or (lines[index] if isinstance(index, int)
+                                    and index < len(lines) else None)
+        name = f"state {item.get('id', f'#{index + 1}' if isinstance(index, int) else index)}"
+        name += f" (line {line})" if line else ""
         out += [f"{where}: {name}: {m}" for m in _flatten(problems)]
     return out
 
@@ -305,12 +323,13 @@ def parse_flow(text: str, path: Path | None = None) -> Flow:
     try:
         data = FlowSchema().load(raw)
     except ValidationError as exc:
-        raise FlowError(_named(where, raw, exc.messages)) from exc
+        raise FlowError(_named(where, raw, exc.messages, text)) from exc
     states: dict[str, StateDef] = {}
     duplicates = []
     for state in data["states"]:
         if state.id in states:
-            duplicates.append(f"{where}: state {state.id} (line {state.line}): duplicate id")
+            duplicates.append(f"{where}: state {state.id}"
+                              f"{f' (line {state.line})' if state.line else ''}: duplicate id")
         states[state.id] = state
     if duplicates:
         raise FlowError(duplicates)

@@ -21,7 +21,9 @@ def _no_vocabulary(name: str) -> str | None:
 
 def _where(flow: Flow, state: StateDef | None = None) -> str:
     where = str(flow.path) if flow.path else flow.id
-    return f"{where}: state {state.id} (line {state.line})" if state else where
+    if not state:
+        return where
+    return f"{where}: state {state.id}" + (f" (line {state.line})" if state.line else "")
 
 
 def _graph(flow: Flow) -> dict[str, list[str]]:
