@@ -395,11 +395,16 @@ def compare_rp2(folder: str) -> bool:
                "-", ">= 20x faster", False)
         return False
     path = write_ledger(10_000, folder)
-    print("rp2 comparison (FIFO, 10k transactions; rp2 leaves transfers out):")
-    figures = {}
-    for worker in ("baseline", "bearings", "rp2"):
-        figures[worker] = measure(worker, path, python if worker == "rp2" else sys.executable)
-        run = figures[worker]
+    print("rp2 comparison (FIFO, 10k transactions, transfers included on both sides; "
+          "three alternating runs, medians):")
+    runs: dict[str, list[Run]] = {"baseline": [], "bearings": [], "rp2": []}
+    for _ in range(3):
+        for worker, done in runs.items():
+            done.append(measure(worker, path, python if worker == "rp2" else sys.executable))
+    figures = {worker: Run(*(statistics.median(getattr(r, name) for r in done)
+                             for name in ("wall", "mib", "own", "cpu")))
+               for worker, done in runs.items()}
+    for worker, run in figures.items():
         print(f"  {worker:9} {run.own:7.3f} s own work  {run.wall:7.2f} s whole process  "
               f"{run.mib:8.1f} MiB peak RSS", flush=True)
     cli_s = measure("cli", path).wall
