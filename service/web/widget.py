@@ -3,8 +3,8 @@
 The host page's script keeps the conversation token in the host's own storage and hands it to
 the iframe by postMessage, so the widget keeps working where third-party cookies are blocked.
 The iframe talks to the JSON API with ``Authorization: Bearer``; the few calls the public API
-lacks (resume codes, changing an earlier answer, answers as people read them, the pictures)
-live here under /widget/api.
+lacks (resume codes, changing an earlier answer and going on past the steps still answered,
+answers as people read them, the pictures) live here under /widget/api.
 """
 
 from __future__ import annotations
@@ -26,11 +26,12 @@ from flask import (
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.exceptions import HTTPException
 
-from .. import charts
+from .. import charts, importers
 from ..store import NotFound
 from ..store.resume import BadCode
 from . import chat, shown
 from .auth import bearer
+from .changes import answer_and_go_on
 from .conversations import conversations, translated
 from .errors import ApiError, invalid, json_object
 
@@ -108,7 +109,8 @@ def frame() -> Response:
     colour = request.args.get("color", "")
     colour = colour if _COLOUR.match(colour) else DEFAULT_COLOUR
     title = (request.args.get("title") or DEFAULT_TITLE).strip()[:60] or DEFAULT_TITLE
-    settings = {"origin": origin, "flow": request.args.get("flow") or None, "title": title}
+    settings = {"origin": origin, "flow": request.args.get("flow") or None, "title": title,
+                "formats": {fmt: shown.format_name(fmt) for fmt in importers.FORMATS}}
     response = make_response(render_template("web/widget.html", settings=settings, title=title,
                                              colour=colour, colour_text=text_on(colour)))
     response.headers["Cache-Control"] = "no-store"
@@ -164,6 +166,22 @@ def revisit(conversation_id: str) -> Any:
     with translated(access):
         body = RevisitRequest().load(json_object())
         return jsonify(conversations().revisit(access, body["state"]))
+
+
+class ChangeRequest(Schema):
+    state = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    answers = fields.Dict(keys=fields.String(), required=True)
+
+
+@api.post("/conversations/<conversation_id>/change")
+def change(conversation_id: str) -> Any:
+    """Answer a step changed from the review screen, then pass every step still answered."""
+    access = bearer(conversation_id)
+    with translated(access):
+        body = ChangeRequest().load(json_object())
+        return jsonify(answer_and_go_on(conversations(), access, body["state"],
+                                        body["version"], body["answers"]))
 
 
 @api.get("/conversations/<conversation_id>/review")

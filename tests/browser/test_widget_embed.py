@@ -276,3 +276,119 @@ def test_the_widget_fills_a_phone_screen(browser: Any, console: Console, site: S
     shoot(page, artifacts, "widget-phone", full=False)
     inside.get_by_role("button", name="Close the chat").click()
     expect(page.get_by_role("button", name=TITLE)).to_be_visible()
+
+
+def test_a_host_reload_does_not_announce_the_same_step_again(
+        browser: Any, console: Console, site: Site, contexts: list[Any]) -> None:
+    page = host_page(browser, console, contexts, site.host + "/")
+    inside = launch(page)
+    steps = begin(page, inside, site)
+    walk(inside, steps, steps=2)
+    here = steps()
+    at(inside, here["title"])
+    page.wait_for_function(f"window.seen.some(e => e.name === 'step' && "
+                           f"e.detail.state === '{here['state']}')")
+    page.reload()
+    inside = launch(page)
+    at(inside, here["title"])
+    page.wait_for_function("window.seen.some(e => e.name === 'ready')")
+    assert events(page, "step") == []
+    assert events(page, "ready")[0]["step"]["state"] == here["state"]
+    walk(inside, steps, steps=1)
+    after = steps()
+    at(inside, after["title"])
+    page.wait_for_function("window.seen.some(e => e.name === 'step')")
+    assert [e["state"] for e in events(page, "step")] == [after["state"]]
+
+
+def menu_and_question_show(inner: Any) -> dict[str, Any]:
+    """Return where the menu and the current question sit under the widget's sticky bar."""
+    return inner.evaluate("""() => {
+        const bar = document.querySelector('.wbar').getBoundingClientRect();
+        const nav = document.querySelector('.tools').getBoundingClientRect();
+        const q = document.querySelector('.message.current h2').getBoundingClientRect();
+        return {bar: bar.bottom, navTop: nav.top, navBottom: nav.bottom, qTop: q.top,
+                height: innerHeight, focused: document.activeElement.matches('.current h2')};
+    }""")
+
+
+@pytest.mark.parametrize("answered", [1, 7])
+def test_after_continue_the_menu_is_never_cut_off(browser: Any, console: Console, site: Site,
+                                                  contexts: list[Any], answered: int) -> None:
+    page = host_page(browser, console, contexts, site.host + "/")
+    inside = launch(page)
+    steps = begin(page, inside, site)
+    walk(inside, steps, steps=answered)
+    at(inside, steps()["title"])
+    where = menu_and_question_show(frame(page, site))
+    whole = where["navTop"] >= where["bar"] - 0.5
+    gone = where["navBottom"] <= where["bar"] + 0.5
+    assert whole or gone, where
+    assert where["focused"] and where["bar"] - 0.5 <= where["qTop"] < where["height"] - 40, where
+    if answered == 1:
+        assert whole, where
+
+
+CHANGE_EXPORT = Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "coinbase.csv"
+
+
+def test_the_widget_uploads_a_csv_and_a_change_keeps_the_plan(
+        browser: Any, console: Console, site: Site, contexts: list[Any], tmp_path: Path) -> None:
+    page = host_page(browser, console, contexts, site.host + "/changes")
+    inside = launch(page)
+    inside.get_by_role("button", name="Start").click()
+    at(inside, "What happened?")
+    inside.get_by_label("A wire transfer").check()
+    inside.get_by_label("A trade").check()
+    send(inside)
+    at(inside, "The wire")
+    inside.get_by_label("How much was lost").fill("5000")
+    inside.get_by_label("Your mailing address").fill("1 Main St\nColumbus, OH 43004")
+    send(inside)
+    at(inside, "What the lawyer needs to know")
+    bubble = inside.locator(".message.you").last
+    expect(bubble.locator("br")).to_have_count(1)
+    expect(bubble).to_contain_text("1 Main St")
+    inside.get_by_label("Your full name").fill("Dana Doe")
+    inside.get_by_label("Ohio").check()
+    inside.get_by_label("When did you learn of the loss?").fill("2026-11-02")
+    inside.get_by_label("What happened").fill("July 1: a short.\nJuly 2: liquidated.")
+    send(inside)
+    at(inside, "Small habits")
+    send(inside)
+    at(inside, "Your trade history")
+    assert inside.locator(".message.you").count() == 3  # none for the step with nothing asked
+    control = inside.locator("#f-trades_file")
+    expect(control).to_have_attribute("type", "file")
+    junk = tmp_path / "photo.csv"
+    junk.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
+    control.set_input_files(str(junk))
+    expect(inside.locator("#f-trades_file-error")).to_contain_text(
+        "This file is not a CSV text file.")
+    audit(frame(page, site), "widget upload refused")
+    control.set_input_files(str(CHANGE_EXPORT))
+    expect(inside.locator("#f-trades_file-status")).to_contain_text(
+        "Your file is read: a Coinbase transaction history file with")
+    expect(inside.locator("#f-trades_file-error")).to_be_hidden()
+    audit(frame(page, site), "widget upload read")
+    send(inside)
+    at(inside, "Your plan is ready")
+    expect(inside.locator(".message.you").last).to_contain_text("Coinbase transaction history")
+    access = site.widget_access(page, "change-check")
+    upload = site.step(access)
+    assert upload["status"] == "complete"
+    letters = inside.get_by_role("button", name="PDF of Police and FBI IC3 report")
+    expect(letters).to_be_visible()
+    inside.get_by_role("button", name="Review answers").click()
+    expect(inside.get_by_role("heading", name="Small habits")).to_have_count(0)
+    inside.get_by_role("button", name="Change your answer to: What happened?").click()
+    at(inside, "What happened?")
+    expect(inside.get_by_text("you go straight on to the next question")).to_be_visible()
+    inside.get_by_label("A wire transfer").uncheck()
+    send(inside)
+    at(inside, "Your plan is ready")
+    expect(inside.get_by_text("Your change is saved.")).to_be_visible()
+    expect(inside.locator(".progress .count")).to_have_text("Step 5 of 5")
+    expect(letters).to_have_count(0)
+    expect(inside.get_by_role("button", name="PDF of Attorney intake summary")).to_be_visible()
+    assert site.step(access)["status"] == "complete"

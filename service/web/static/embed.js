@@ -8,6 +8,8 @@
  * keeps its conversation where third-party cookies and storage are blocked. Every message is
  * origin-checked both ways. Styles are set through the CSSOM, so a strict host CSP allows them.
  * API: window.Bearings.open(), .close(), .on("ready"|"step"|"document"|"complete", fn).
+ * "step" fires when the person arrives at a step and "complete" once per conversation; a reload
+ * of this page does not announce the same step again ("ready" carries the current step).
  */
 (function () {
   "use strict";
@@ -23,7 +25,8 @@
   var storageKey = "bearings:" + base + ":" + flow;
   var phone = window.matchMedia("(max-width: 600px)");
   var handlers = {};
-  var memory = null;
+  var memory = null, announcedMemory = {};
+  var announcedKey = storageKey + ":announced";
   var state = { allowed: null, wantOpen: false, open: false, frameReady: false };
   var launcher, panel, frame;
 
@@ -43,6 +46,29 @@
       if (conversation) localStorage.setItem(storageKey, JSON.stringify(conversation));
       else localStorage.removeItem(storageKey);
     } catch (e) { /* storage off: keep it for this page view only */ }
+  }
+
+  /* What this page was last told, kept with the conversation so a reload does not repeat it. */
+  function announced() {
+    try { return JSON.parse(localStorage.getItem(announcedKey) || "null") || {}; } catch (e) { return announcedMemory; }
+  }
+
+  function announce(what) {
+    announcedMemory = what;
+    try {
+      if (Object.keys(what).length) localStorage.setItem(announcedKey, JSON.stringify(what));
+      else localStorage.removeItem(announcedKey);
+    } catch (e) { /* storage off: remember it for this page view only */ }
+  }
+
+  /* Emit "step" and "complete" only when they are news to this page. */
+  function emitOnce(type, message) {
+    var detail = message.detail || {};
+    var told = announced();
+    var key = type === "step" ? String(message.seen || "") : String(detail.id || "");
+    if (key && told[type] === key) return;
+    if (key) { told[type] = key; announce(told); }
+    emit(type, detail);
   }
 
   function remember(conversation) {
@@ -140,9 +166,10 @@
         send({ type: "init", conversation: stored(), open: state.open });
         break;
       case "save": remember((message.detail || {}).conversation); break;
-      case "forget": store(null); break;
+      case "forget": store(null); announce({}); break;
       case "close": close(); break;
-      case "ready": case "step": case "document": case "complete": emit(message.type, message.detail || {}); break;
+      case "step": case "complete": emitOnce(message.type, message); break;
+      case "ready": case "document": emit(message.type, message.detail || {}); break;
       default: break;
     }
   }

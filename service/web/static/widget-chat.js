@@ -3,6 +3,9 @@
   "use strict";
   var UI = window.BearingsUI, el = UI.el;
   var view = "chat";
+  /* Set while the person changes an answer from the review screen: the answer then goes on
+     past every step still answered (see service/web/changes.py). */
+  var changing = false;
 
   function W() { return window.BearingsWidget; }
 
@@ -39,8 +42,21 @@
     view = "chat";
     chat.top.replaceChildren(menu("chat"), progress(W().current()));
     W().show([chat.top, chat.card, chat.panels]);
+    reveal(chat);
+  }
+
+  /* Focus the current question and scroll so that the menu and progress show whole, or, when
+     the conversation so far is too long for that, so that the question starts the screen. */
+  function reveal(chat) {
     var latest = chat.log.querySelector(".current h2");
-    if (latest) latest.focus();
+    if (!latest) return;
+    latest.focus({ preventScroll: true });
+    var bar = document.querySelector(".wbar");
+    var covered = bar ? bar.getBoundingClientRect().height : 0;
+    var top = latest.closest(".message").getBoundingClientRect().top + window.scrollY;
+    var room = Math.min(160, window.innerHeight / 3);
+    if (top + room <= window.innerHeight) window.scrollTo(0, 0);
+    else window.scrollTo(0, Math.max(0, top - covered - 8));
   }
 
   // -- one step --------------------------------------------------------------------------------
@@ -95,7 +111,9 @@
     } else {
       var quick = step.fields.length === 1 && (step.fields[0].type === "choice" || step.fields[0].type === "boolean");
       var form = el("form", { "class": "answer", novalidate: true });
-      if (step.fields.some(function (f) { return f.value !== undefined; })) {
+      if (changing) {
+        form.appendChild(el("p", { "class": "note", text: "Your earlier answer is filled in. Change what you need and continue. Your other answers are kept, so you go straight on to the next question that still needs an answer." }));
+      } else if (step.fields.some(function (f) { return f.value !== undefined; })) {
         form.appendChild(el("p", { "class": "note", text: "Your earlier answer is filled in. Change what you need and continue; your other answers are kept." }));
       }
       if (quick) {
@@ -106,7 +124,8 @@
           send(step, answers);
         }));
       } else {
-        step.fields.forEach(function (spec) { form.appendChild(UI.field(spec, values[spec.name], errors && errors[spec.name] && [].concat(errors[spec.name]))); });
+        var hooks = { upload: W().upload, formats: W().formats };
+        step.fields.forEach(function (spec) { form.appendChild(UI.field(spec, values[spec.name], errors && errors[spec.name] && [].concat(errors[spec.name]), hooks)); });
       }
       form.appendChild(el("div", { "class": "actions" }, [
         quick ? null : el("button", { type: "submit", "class": "primary", text: "Continue" }), backButton(step)]));
@@ -126,11 +145,18 @@
   }
 
   function send(step, answers) {
-    W().api("POST", W().conversation("/answers"), { state: step.state, version: step.version, answers: answers })
+    var path = changing ? W().extra("/change") : W().conversation("/answers");
+    W().api("POST", path, { state: step.state, version: step.version, answers: answers })
       .then(function (reply) {
-        if (reply.status === 200) render(reply.body, said(step, answers), true);
+        if (reply.status === 200) {
+          var wasChanging = changing;
+          changing = false;
+          render(reply.body, said(step, answers), true);
+          if (wasChanging) W().notice(reply.body.status === "active" ? "Your change is saved. This question still needs an answer." :
+            "Your change is saved. Every other answer still fits, so your plan and letters are up to date.");
+        }
         else if (reply.status === 422) showErrors(step, answers, reply.body.errors || {});
-        else if (reply.status === 409 && reply.body.current) render(reply.body.current, null, true);
+        else if (reply.status === 409 && reply.body.current) { changing = false; render(reply.body.current, null, true); }
         else if (reply.status === 401 || reply.status === 404) W().lost();
         else W().notice(reply.body.message);
       });
@@ -145,6 +171,7 @@
   }
 
   function back() {
+    changing = false;
     W().api("POST", W().conversation("/back")).then(function (reply) {
       if (reply.status === 200) render(reply.body, null, true);
       else W().lost();
@@ -162,10 +189,12 @@
     step.fields.forEach(function (f) { values[f.name] = f.value; });
     chat.area.replaceChildren.apply(chat.area, answerArea(step, values, null));
     chat.panels.replaceChildren.apply(chat.panels, window.BearingsPanels.build(step));
-    if (view !== "chat" || !app().contains(chat.card)) showChat();
-    else chat.top.replaceChildren(menu("chat"), progress(step));
-    var latest = chat.log.querySelector(".current h2");
-    if (focus && latest) latest.focus();
+    if (view !== "chat" || !app().contains(chat.card)) {
+      showChat();
+    } else {
+      chat.top.replaceChildren(menu("chat"), progress(step));
+      if (focus) reveal(chat);
+    }
   }
 
   function app() { return document.getElementById("app"); }
@@ -180,6 +209,7 @@
 
   function revisit(state) {
     W().api("POST", W().extra("/revisit"), { state: state }).then(function (reply) {
+      changing = reply.status === 200 && reply.body.status === "active";
       if (reply.status === 200) render(reply.body, null, true);
       else if (reply.status === 409 && reply.body.current) render(reply.body.current, null, true);
       else W().lost();

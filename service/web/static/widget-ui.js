@@ -54,6 +54,9 @@
     return months[Number(match[2]) - 1] + " " + Number(match[3]) + ", " + match[1] + (match[4] ? ", " + match[4] + " UTC" : "");
   }
 
+  /* The files uploaded from this page, by upload id, as people read them. */
+  var uploads = {};
+
   /* An answer as a person reads it. */
   function shown(spec, value) {
     var labels = {};
@@ -63,6 +66,7 @@
     if (spec.type === "choice") return labels[value] || String(value);
     if (spec.type === "boolean") return value ? "Yes" : "No";
     if (spec.type === "acknowledge") return value ? "Confirmed" : "No";
+    if (spec.type === "file") return uploads[value] || "An uploaded file";
     if (spec.type === "money") return dollars(value);
     if (spec.type === "date" || spec.type === "datetime") return peopleDate(value);
     return String(value);
@@ -121,9 +125,70 @@
       placeholder: spec.type === "datetime" ? "2025-07-03T14:00:00Z" : null }));
   }
 
+  /* What was read from an upload, in the words the chat page uses (service/web/uploads.py). */
+  function readSummary(body, formats) {
+    var rows = Number(body.rows) || 0, errors = body.errors || [];
+    var lines = ["Your file is read: a " + (formats[body.format] || body.format) + " file with " +
+      rows + (rows === 1 ? " row." : " rows.")];
+    if (errors.length) {
+      lines.push(errors.length + (errors.length === 1 ? " row was not read, so it is left out of your figures:" :
+        " rows were not read, so they are left out of your figures:"));
+      errors.slice(0, 3).forEach(function (e) { lines.push("Row " + e.row + ": " + e.message); });
+      if (errors.length > 3) lines.push("And " + (errors.length - 3) + " more.");
+    }
+    return lines;
+  }
+
+  /* A file field: the file goes to the upload API as soon as it is chosen, and the field is
+     answered with the upload's id (kept in a hidden input the form sends). */
+  function fileField(id, spec, value, error, hooks) {
+    var kept = el("input", { type: "hidden", name: spec.name, value: value ? String(value) : "" });
+    var status = el("div", { "class": "note read", id: id + "-status", role: "status",
+      hidden: !value }, value ? [el("p", { text: "Your file is uploaded. Choose another file only to replace it." })] : []);
+    var wrap = el("div", { "class": "field" + (error ? " invalid" : "") });
+    var described = [spec.help ? id + "-help" : "", id + "-error", id + "-status"].filter(Boolean).join(" ");
+    var errorLine = el("p", { "class": "error", id: id + "-error", hidden: !error },
+      [hidden("Error: "), error ? error.join(" ") : ""]);
+    var input = el("input", { id: id, type: "file", accept: ".csv,text/csv,text/plain",
+      "aria-describedby": described, "aria-invalid": error ? "true" : null,
+      "aria-required": spec.required && !value ? "true" : null });
+    function say(lines, bad) {
+      status.replaceChildren.apply(status, lines.map(function (line) { return el("p", { text: line }); }));
+      status.hidden = Boolean(bad);
+      errorLine.hidden = !bad;
+      if (bad) errorLine.replaceChildren(hidden("Error: "), lines.join(" "));
+      wrap.classList.toggle("invalid", Boolean(bad));
+      if (bad) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+    }
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      if (!file || !hooks || !hooks.upload) return;
+      kept.value = "";
+      say(["Reading your file…"], false);
+      hooks.upload(file).then(function (reply) {
+        if (reply.status === 201) {
+          kept.value = reply.body.upload;
+          var rows = Number(reply.body.rows) || 0;
+          uploads[reply.body.upload] = ((hooks.formats || {})[reply.body.format] || reply.body.format) +
+            " file, " + rows + (rows === 1 ? " row read" : " rows read");
+          say(readSummary(reply.body, hooks.formats || {}), false);
+        } else if (reply.status === 422 && reply.body.errors) {
+          say([].concat(reply.body.errors.file || reply.body.message || "This file could not be read."), true);
+        } else {
+          say([reply.body.message || "The file could not be sent. Please try again."], true);
+        }
+      });
+    });
+    wrap.append(el("label", { "for": id }, [spec.label, optional(spec)]));
+    if (spec.help) wrap.append(el("p", { "class": "help", id: id + "-help", text: spec.help }));
+    wrap.append(errorLine, status, kept, input);
+    return wrap;
+  }
+
   /* One answer field, with its help and error tied to the control. */
-  function field(spec, value, error) {
+  function field(spec, value, error, hooks) {
     var id = "f-" + spec.name;
+    if (spec.type === "file") return fileField(id, spec, value, error, hooks);
     var wrap = el("div", { "class": "field" + (error ? " invalid" : "") });
     if (spec.type === "choice" && spec.choices.length > 8) {
       wrap.appendChild(el("label", { "for": id }, [spec.label, optional(spec)]));

@@ -11,7 +11,14 @@
 
   // -- talking to the host page and to the server -------------------------------------------
 
-  function tell(type, detail) { window.parent.postMessage({ type: type, detail: detail }, host); }
+  function tell(type, detail, extra) {
+    window.parent.postMessage(Object.assign({ type: type, detail: detail }, extra || {}), host);
+  }
+
+  function stepDetail(step) {
+    return { id: step.id, state: step.state, title: step.title, stage: step.stage,
+      progress: step.progress, status: step.status };
+  }
 
   function api(method, path, body) {
     var headers = { Accept: "application/json" };
@@ -23,6 +30,18 @@
         if (response.status === 204) return { status: 204, body: null };
         return response.json().then(function (json) { return { status: response.status, body: json }; });
       });
+  }
+
+  /* Send an exchange export to the upload API (multipart, part "file"); same shape as api(). */
+  function upload(file) {
+    var body = new FormData();
+    body.append("file", file, file.name);
+    return fetch(conversation("/uploads"), { method: "POST", body: body, credentials: "omit",
+      headers: { Accept: "application/json", Authorization: "Bearer " + session.token } })
+      .then(function (response) {
+        return response.json().then(function (json) { return { status: response.status, body: json }; },
+          function () { return { status: response.status, body: {} }; });
+      }, function () { return { status: 0, body: {} }; });
   }
 
   function conversation(suffix) { return "/api/v1/conversations/" + session.id + (suffix || ""); }
@@ -117,17 +136,19 @@
   function ready() {
     if (announcedReady) return;
     announcedReady = true;
-    tell("ready", { conversation: Boolean(session) });
+    tell("ready", current ? { conversation: Boolean(session), step: stepDetail(current) }
+      : { conversation: Boolean(session) });
   }
 
-  window.BearingsWidget = { show: show, heading: heading, api: api, extra: extra, conversation: conversation,
+  window.BearingsWidget = { show: show, heading: heading, api: api, upload: upload, formats: settings.formats || {},
+    extra: extra, conversation: conversation,
     download: download, tell: tell, el: el,
     session: function () { return session; }, current: function () { return current; },
     chat: function () { return chat; }, setChat: function (c) { chat = c; },
     setCurrent: function (step) {
       current = step;
-      tell("step", { id: step.id, state: step.state, title: step.title, stage: step.stage,
-        progress: step.progress, status: step.status });
+      // "seen" lets the host page skip a step it was already told of, after a reload of its own.
+      tell("step", stepDetail(step), { seen: step.id + ":" + step.version });
       if (step.status === "complete" && !completed) { completed = true; tell("complete", { id: step.id }); }
       ready();
     },
