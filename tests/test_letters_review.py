@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+from pypdf import PdfReader
 
 from service import letters
 from service.letters._vocabulary import spec
@@ -194,3 +195,37 @@ def test_pack_numbers_letters_in_the_plans_order() -> None:
     assert names == ["letters/01-wire-recall.pdf", "letters/02-heloc-suspension.pdf",
                      "letters/03-exchange-support-ticket.pdf",
                      "letters/04-trade-ledger-request.pdf"]
+
+
+# 4. The closing block stays together in PDFs ----------------------------------------------------
+
+def _closing_pages(content: bytes, name: str) -> tuple[int, int]:
+    """Return the pages of "Sincerely," and of the signer's name under the signature line."""
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+    closing = next(number for number, page in enumerate(pages) if "Sincerely," in page)
+    signed = next(number for number, page in enumerate(pages)
+                  if number >= closing and name in page.split("Sincerely,")[-1])
+    return closing, signed
+
+
+@pytest.mark.parametrize("type_id", ["billing-error-notice", "trade-ledger-request"])
+def test_closing_is_never_split_from_the_signature(type_id: str) -> None:
+    data = fixture(type_id)
+    key = "error_reason" if type_id == "billing-error-notice" else "mailing_address"
+    pages = set()
+    for lines in range(8):  # the fixtures' closings fall at a page's foot within these lines
+        padded = {**data, key: data.get(key, "x") + "\nMore detail." * lines}
+        content = letters.render(type_id, padded, "pdf", today=TODAY).content
+        closing, signed = _closing_pages(content, data["full_name"].split()[0])
+        assert closing == signed, f"{lines} lines: Sincerely on page {closing + 1}, name on " \
+                                  f"{signed + 1}"
+        pages.add(closing)
+    assert max(pages) > 0
+
+
+def test_docx_keeps_the_closing_with_the_signature() -> None:
+    content = letters.render("billing-error-notice", fixture("billing-error-notice"), "docx",
+                             today=TODAY).content
+    xml = zipfile.ZipFile(io.BytesIO(content)).read("word/document.xml").decode("utf-8")
+    closing = xml[xml.rindex("<w:p>", 0, xml.index("Sincerely,")):xml.index("Sincerely,")]
+    assert "<w:keepNext/>" in closing

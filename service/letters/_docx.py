@@ -141,6 +141,10 @@ def render_docx(blocks: Sequence[Block], title: str, today: date) -> bytes:
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         close = following is not None and tight(blocks[index], following)
         paragraph.paragraph_format.space_after = Pt(0 if close else 8)
+        if following is not None and following.kind == "sign":  # "Sincerely," with its signature
+            paragraph.paragraph_format.keep_with_next = True
+        if blocks[index].kind == "sign":
+            paragraph.paragraph_format.keep_together = True
     buffer = BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

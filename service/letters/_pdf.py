@@ -116,9 +116,23 @@ def _item(pdf: LetterPDF, block: Block) -> None:
     pdf.paragraph(plain(block.text), indent=6)
 
 
+def _height(pdf: LetterPDF, block: Block) -> float:
+    """Return how tall a paragraph or a signature block will be on the page."""
+    lines = len(wrap(pdf.get_string_width, pdf_text(plain(block.text)), pdf.epw)) * _LINE
+    return lines + (_LINE * 2 + 1 if block.kind == "sign" else 0)
+
+
+def _keep_closing_together(pdf: LetterPDF, block: Block, following: Block | None) -> None:
+    """Start a new page before a closing ("Sincerely,") that would leave its signature alone."""
+    if block.kind != "para" or following is None or following.kind != "sign":
+        return
+    if pdf.will_page_break(_height(pdf, block) + _GAP + _height(pdf, following)):
+        pdf.add_page()
+
+
 def _signature(pdf: LetterPDF, block: Block) -> None:
     """Write a signature line with the name under it."""
-    if pdf.will_page_break(_LINE * 4):
+    if pdf.will_page_break(_height(pdf, block)):
         pdf.add_page()
     pdf.ln(_LINE * 2)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + 75, pdf.get_y())
@@ -161,9 +175,11 @@ def render_pdf(blocks: Sequence[Block], title: str, today: date,
     text = "".join(block.label + block.text for block in blocks)
     pdf = LetterPDF(title, today, plain(text), cut)
     previous: Block | None = None
-    for block in blocks:
+    for number, block in enumerate(blocks):
         if previous is not None and not tight(previous, block):
             pdf.ln(_GAP if block.kind != "title" else _GAP * 2)
+        _keep_closing_together(pdf, block, blocks[number + 1] if number + 1 < len(blocks)
+                               else None)
         _block(pdf, block)
         previous = block
     return bytes(pdf.output())
