@@ -229,3 +229,28 @@ def test_docx_keeps_the_closing_with_the_signature() -> None:
     xml = zipfile.ZipFile(io.BytesIO(content)).read("word/document.xml").decode("utf-8")
     closing = xml[xml.rindex("<w:p>", 0, xml.index("Sincerely,")):xml.index("Sincerely,")]
     assert "<w:keepNext/>" in closing
+
+
+# 5. A draw by a co-borrower on the credit line --------------------------------------------------
+
+DANA_HELOC: dict[str, Any] = {
+    **DANA, "credit_account_type": "heloc", "heloc_lender": "First Hometown Bank",
+    "loan_number_last4": "7788", "heloc_statement_date": "2026-11-15",
+    "billing_error_address": "PO Box 500\nSpringfield, IL 62705",
+    "disputed_charges": "2026-11-10; 250000.00; HELOC draw by online transfer",
+    "error_reason": "The draw was made by my husband without my agreement.",
+    "co_borrowers": "mark  RIVERA",
+}
+
+
+def test_billing_notice_treats_a_co_borrower_as_one() -> None:
+    letter = text("billing-error-notice", DANA_HELOC)
+    assert "Mark Rivera is a co-borrower on this line" in letter
+    assert "without my knowledge or agreement" in letter
+    assert "Suspend further draws on the line" in letter and "freeze the line" in letter
+    assert "remove Mark Rivera's access" not in letter and "withdrawn that permission" not in letter
+
+
+def test_billing_notice_still_revokes_someone_who_is_not_a_borrower() -> None:
+    letter = text("billing-error-notice", {**DANA_HELOC, "co_borrowers": "Someone Else"})
+    assert "withdrawn that permission" in letter and "co-borrower" not in letter

@@ -111,7 +111,7 @@ CATALOG: tuple[LetterType, ...] = (
         (*_BY_MAIL, "credit_account_type", "billing_error_address", "disputed_charges",
          "error_reason"),
         (*_CONTACT, "card_issuer", "account_last4", "card_statement_date", "heloc_lender",
-         "loan_number_last4", "heloc_statement_date", "shared_access_person"),
+         "loan_number_last4", "heloc_statement_date", "shared_access_person", "co_borrowers"),
         11, "Within 60 days of the statement: it must reach the billing-error address within "
             "60 days after the first statement that shows the charge.",
         context=ctx.billing, check=ctx.billing_check),

@@ -75,7 +75,16 @@ def billing(data: dict[str, Any], today: date) -> dict[str, Any]:
             "creditor": data.get("card_issuer") if card else data.get("heloc_lender"),
             "last4": data.get("account_last4") if card else data.get("loan_number_last4"),
             "statement_date": data.get("card_statement_date" if card else
-                                       "heloc_statement_date")}
+                                       "heloc_statement_date"),
+            "co_borrower": not card and _among(data.get("shared_access_person"),
+                                               data.get("co_borrowers"))}
+
+
+def _among(name: str | None, names: list[str] | None) -> bool:
+    """Tell whether ``name`` is one of ``names``, ignoring case and spacing."""
+    def key(text: str) -> str:
+        return " ".join(text.casefold().split())
+    return bool(name) and key(name or "") in {key(each) for each in names or []}
 
 
 def billing_check(data: dict[str, Any]) -> dict[str, list[str]]:
