@@ -254,3 +254,29 @@ def test_billing_notice_treats_a_co_borrower_as_one() -> None:
 def test_billing_notice_still_revokes_someone_who_is_not_a_borrower() -> None:
     letter = text("billing-error-notice", {**DANA_HELOC, "co_borrowers": "Someone Else"})
     assert "withdrawn that permission" in letter and "co-borrower" not in letter
+
+
+# 6. The computed loss, not only the typed estimate ----------------------------------------------
+
+LOSS_SUMMARY = {"loss-summary": {"net_loss": "259500.00", "total_deposits": "262000.00"}}
+
+
+@pytest.mark.parametrize("type_id", ["attorney-intake", "cpa-intake", "police-ic3-report",
+                                     "cfpb-complaint"])
+def test_letters_use_the_computed_loss_and_label_the_estimate(type_id: str) -> None:
+    data = {**fixture(type_id), "loss_amount": "250000.00"}
+    letter = text(type_id, data, results=LOSS_SUMMARY)
+    assert ("Net loss, worked out from deposits, withdrawals and what is left: $259,500.00"
+            in letter)
+    assert "Amount lost, my earlier estimate: $250,000.00" in letter
+    assert "Amount lost: $250,000.00" not in letter
+    alone = text(type_id, data)
+    assert "Amount lost, my estimate: $250,000.00" in alone and "Net loss" not in alone
+
+
+def test_the_computed_loss_is_listed_with_the_documents() -> None:
+    data = fixture("attorney-intake")
+    entry, = letters.documents_for(data, LOSS_SUMMARY, ["attorney-intake"])
+    assert entry["ready"]
+    gain = {"loss-summary": {"net_loss": "-40.00"}}
+    assert "Net loss" not in text("attorney-intake", data, results=gain)

@@ -14,9 +14,7 @@ from ._types import require
 __all__ = [
     "BUREAUS", "IC3_MAX_CHARS", "IC3_MAX_TRANSACTIONS", "ach", "attorney", "billing",
     "billing_check", "bureau", "bureau_check", "cfpb", "cpa", "cpa_results", "exchange", "heloc",
-    "ic3",
-    "parse_due",
-    "policy_check", "range_check", "reg_e", "running", "security", "wire",
+    "ic3", "loss_results", "parse_due", "policy_check", "range_check", "reg_e", "running", "security", "wire",
 ]
 
 IC3_MAX_TRANSACTIONS = 10
@@ -197,16 +195,28 @@ def cpa(data: dict[str, Any], today: date) -> dict[str, Any]:
             "refund_claim_by": _due(data, today, "tax_1040x_refund_claim")}
 
 
+def loss_results(results: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the loss summary's net loss (a loss only, never a gain) as the ``net_loss`` answer."""
+    found = results.get("loss-summary")
+    net = found.get("net_loss") if isinstance(found, Mapping) else None
+    try:
+        positive = net is not None and Decimal(str(net)) > 0
+    except ArithmeticError:
+        positive = False
+    return {"net_loss": net} if positive else {}
+
+
 def cpa_results(results: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the capital-loss worksheet's figures as CPA-intake answers."""
+    """Return the capital-loss worksheet's figures and the net loss as CPA-intake answers."""
     found = results.get("capital-loss")
     if not isinstance(found, Mapping):
-        return {}
+        return loss_results(results)
     carryover = found.get("carryover") if isinstance(found.get("carryover"), Mapping) else {}
     return {key: value for key, value in {
         "capital_loss_deduction": found.get("deduction"),
         "carryover_next_short_term": carryover.get("short_term"),
-        "carryover_next_long_term": carryover.get("long_term")}.items() if value is not None}
+        "carryover_next_long_term": carryover.get("long_term")}.items() if value is not None
+    } | loss_results(results)
 
 
 def range_check(first: str, last: str, message: str) -> Any:

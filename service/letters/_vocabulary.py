@@ -90,6 +90,8 @@ _EXCHANGE = [
     _area("incident_summary", "What happened", "In your own words, in the order it happened."),
     _date("learned_of_loss", "When you learned of the loss", "The day you found out."),
     _money("loss_amount", "Amount lost (USD)", "Your best figure in dollars."),
+    _money("net_loss", "Net loss worked out (USD)", "From the loss summary: what went to the "
+           "exchange, less what came back and what is left there. Filled in from your figures."),
     Spec("trades", "items", "Orders involved", "One order per line: time (UTC); order ID; pair; "
          "side; quantity; price. Example: 2025-07-03T14:05:00Z; OID-1; BTC-USD; sell short; "
          "2.5; 61000.00",
