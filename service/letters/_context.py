@@ -14,7 +14,8 @@ from ._types import require
 __all__ = [
     "BUREAUS", "IC3_MAX_CHARS", "IC3_MAX_TRANSACTIONS", "ach", "attorney", "billing",
     "billing_check", "bureau", "bureau_check", "cfpb", "cpa", "cpa_results", "exchange", "heloc",
-    "ic3", "loss_results", "parse_due", "policy_check", "range_check", "reg_e", "running", "security", "wire",
+    "ic3", "loss_results", "parse_due", "policy_check", "range_check", "reg_e", "running",
+    "security", "wire",
 ]
 
 IC3_MAX_TRANSACTIONS = 10
