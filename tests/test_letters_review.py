@@ -280,3 +280,20 @@ def test_the_computed_loss_is_listed_with_the_documents() -> None:
     assert entry["ready"]
     gain = {"loss-summary": {"net_loss": "-40.00"}}
     assert "Net loss" not in text("attorney-intake", data, results=gain)
+
+
+# 7. The 1099-DA note fits the tax year ----------------------------------------------------------
+
+@pytest.mark.parametrize(("year", "said", "not_said"), [
+    (2026, "A 1099-DA for 2026 reports gross proceeds, and cost basis only for covered assets",
+     "for 2025"),
+    (2025, "A 1099-DA for 2025 reports gross proceeds only, not cost basis", "2026"),
+    (2024, "Form 1099-DA starts with sales made in 2025, so a form for 2024", "for 2025 reports"),
+])
+def test_cpa_intake_words_the_1099_da_for_the_tax_year(year: int, said: str,
+                                                        not_said: str) -> None:
+    data = {**fixture("cpa-intake"), "tax_year": year}
+    letter = text("cpa-intake", data)
+    assert said in letter
+    note = letter.split("Forms received")[1].split("Capital gains")[0]
+    assert not_said not in note
