@@ -58,11 +58,11 @@ def test_pack_holds_every_ready_letter_as_pdf_and_docx(pack: dict[str, Any]) -> 
     letters_in = [name for name in pack["names"] if name.startswith("letters/")]
     stems = ["01-wire-recall", "02-credit-bureau-freeze-equifax",
              "03-credit-bureau-freeze-experian", "04-credit-bureau-freeze-transunion",
-             "05-reg-e-error-notice"]
+             "05-credit-bureau-freeze-chexsystems", "06-reg-e-error-notice"]
     assert letters_in == [f"letters/{stem}.{ext}" for stem in stems for ext in ("pdf", "docx")]
     text = PdfReader(io.BytesIO(pack["archive"].read("letters/01-wire-recall.pdf"))).pages[0]
     assert "20250707MMQFMP2K001234" in text.extract_text()
-    assert pack["archive"].read("letters/05-reg-e-error-notice.docx")[:2] == b"PK"
+    assert pack["archive"].read("letters/06-reg-e-error-notice.docx")[:2] == b"PK"
 
 
 def test_pack_holds_the_other_files(pack: dict[str, Any]) -> None:
@@ -79,11 +79,11 @@ def test_index_lists_every_file_and_what_is_missing(pack: dict[str, Any]) -> Non
     for name in pack["names"]:
         if name != "index.html":
             assert f'href="{name}"' in index
-    assert index.index("01-wire-recall") < index.index("05-reg-e-error-notice")
+    assert index.index("01-wire-recall") < index.index("06-reg-e-error-notice")
     assert "Within 60 days of the statement" in index and "Within days" not in index
     waiting = index.split("Letters not ready yet")[1]
     assert "Family investment policy" in waiting and "People who sign the policy" in waiting
-    assert "ChexSystems" in waiting and "Tax year of the loss" in waiting
+    assert "Tax year of the loss" in waiting and "ChexSystems" not in waiting
 
 
 def test_reminders_parse_as_a_calendar(pack: dict[str, Any]) -> None:

@@ -287,7 +287,8 @@ def test_bureau_letter_leaves_ssn_and_birth_date_to_write_by_hand() -> None:
 
 
 def test_chexsystems_takes_only_a_freeze() -> None:
-    data = {**fixture("credit-bureau-freeze"), "bureau": "chexsystems"}
+    data = {**fixture("credit-bureau-freeze"), "bureau": "chexsystems",
+            "bureau_request": "initial_alert"}
     with pytest.raises(ValidationError) as caught:
         letters.render("credit-bureau-freeze", data, "txt", today=TODAY)
     assert list(caught.value.messages) == ["bureau_request"]

@@ -297,3 +297,34 @@ def test_cpa_intake_words_the_1099_da_for_the_tax_year(year: int, said: str,
     assert said in letter
     note = letter.split("Forms received")[1].split("Capital gains")[0]
     assert not_said not in note
+
+
+# 8. ChexSystems and a request for a freeze and a fraud alert ------------------------------------
+
+def _bureau_facts(request: str) -> dict[str, Any]:
+    """Return a credit freeze conversation's answers, the bureau not chosen."""
+    data = {key: value for key, value in fixture("credit-bureau-freeze").items()
+            if key != "bureau"}
+    return {**data, "bureau_request": request}
+
+
+def test_chexsystems_letter_is_ready_for_a_freeze_and_an_alert() -> None:
+    entries = letters.documents_for(_bureau_facts("freeze_and_alert"), {},
+                                    ["credit-bureau-freeze"])
+    assert [entry["id"] for entry in entries if not entry["ready"]] == []
+    letter = text("credit-bureau-freeze-chexsystems", _bureau_facts("freeze_and_alert"))
+    assert "Request for a security freeze" in letter
+    assert "Please place a security freeze on my ChexSystems file" in letter
+    assert "Please place an initial fraud alert" not in letter
+    assert "ChexSystems does not place fraud alerts" in letter
+    equifax = text("credit-bureau-freeze-equifax", _bureau_facts("freeze_and_alert"))
+    assert "security freeze and an initial fraud alert" in equifax
+
+
+def test_no_chexsystems_letter_for_a_fraud_alert_alone() -> None:
+    entries = letters.documents_for(_bureau_facts("initial_alert"), {},
+                                    ["credit-bureau-freeze"])
+    assert [entry["id"] for entry in entries] == [
+        "credit-bureau-freeze-equifax", "credit-bureau-freeze-experian",
+        "credit-bureau-freeze-transunion"]
+    assert all(entry["ready"] for entry in entries)

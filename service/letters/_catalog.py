@@ -76,7 +76,8 @@ CATALOG: tuple[LetterType, ...] = (
         (*_BY_MAIL, "bureau", "bureau_request"),
         (*_CONTACT, "previous_address", "identity_documents"),
         7, "This week, one letter to each bureau (or do it online or by phone).",
-        context=ctx.bureau, check=ctx.bureau_check, variant="bureau"),
+        context=ctx.bureau, check=ctx.bureau_check, variant="bureau",
+        offers=ctx.bureau_offers),
     LetterType(
         "police-ic3-report", "Police and FBI IC3 report",
         "Sets out the facts, transactions and identifiers for a police report and the FBI's "

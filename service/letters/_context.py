@@ -13,9 +13,9 @@ from ._types import require
 
 __all__ = [
     "BUREAUS", "IC3_MAX_CHARS", "IC3_MAX_TRANSACTIONS", "ach", "attorney", "billing",
-    "billing_check", "bureau", "bureau_check", "cfpb", "cpa", "cpa_results", "exchange", "heloc",
-    "ic3", "loss_results", "parse_due", "policy_check", "range_check", "reg_e", "running",
-    "security", "wire",
+    "billing_check", "bureau", "bureau_check", "bureau_offers", "cfpb", "cpa", "cpa_results",
+    "exchange", "heloc", "ic3", "loss_results", "parse_due", "policy_check", "range_check",
+    "reg_e", "running", "security", "wire",
 ]
 
 IC3_MAX_TRANSACTIONS = 10
@@ -139,22 +139,38 @@ _REQUEST_TITLES = {
 }
 
 
+_FREEZES = ("freeze", "freeze_and_alert")
+
+
 def bureau(data: dict[str, Any], today: date) -> dict[str, Any]:
-    """Return the bureau's name and mail address, and the day a mailed freeze is due."""
+    """Return the bureau's name and mail address, and the day a mailed freeze is due.
+
+    ChexSystems places no fraud alerts: asked for a freeze and an alert, its letter asks for the
+    freeze and says the alert is for the three nationwide bureaus.
+    """
     name, address = BUREAUS.get(data.get("bureau") or "", ("", None))
+    request = data.get("bureau_request") or ""
+    nationwide = data.get("bureau") in NATIONWIDE
     return {"bureau_name": name, "bureau_address": address,
-            "request_title": _REQUEST_TITLES.get(data.get("bureau_request") or "", ""),
-            "nationwide": data.get("bureau") in NATIONWIDE,
-            "freeze": data.get("bureau_request") in ("freeze", "freeze_and_alert"),
-            "alert": data.get("bureau_request") in ("initial_alert", "extended_alert",
-                                                     "freeze_and_alert"),
+            "request_title": _REQUEST_TITLES.get(request if nationwide else "freeze", ""),
+            "nationwide": nationwide,
+            "freeze": request in _FREEZES,
+            "alert": nationwide and request in ("initial_alert", "extended_alert",
+                                                "freeze_and_alert"),
+            "alert_elsewhere": not nationwide and request == "freeze_and_alert",
             "placed_by": clock.add_business_days(today, 3)}
 
 
+def bureau_offers(choice: str, data: Mapping[str, Any]) -> bool:
+    """Tell whether a letter to bureau ``choice`` fits the request (ChexSystems: a freeze)."""
+    return choice in NATIONWIDE or data.get("bureau_request") in (None, "", *_FREEZES)
+
+
 def bureau_check(data: dict[str, Any]) -> dict[str, list[str]]:
-    """Refuse a fraud alert at ChexSystems, whose own service is a freeze."""
-    if data.get("bureau") == "chexsystems" and data.get("bureau_request") not in (None, "freeze"):
-        return {"bureau_request": ["For ChexSystems, choose a security freeze."]}
+    """Refuse a fraud alert alone at ChexSystems, whose own service is a freeze."""
+    if data.get("bureau") == "chexsystems" and not bureau_offers("chexsystems", data):
+        return {"bureau_request": ["ChexSystems does not place fraud alerts. For ChexSystems, "
+                                   "choose a security freeze."]}
     return {}
 
 

@@ -216,6 +216,7 @@ def documents_for(facts: Mapping[str, Any], results: Mapping[str, Any],
         data = {**facts, **letter.from_results(results)}
         ids = [document_id]
         if letter.variant and not preset and not data.get(letter.variant):
-            ids = [f"{letter.id}-{value}" for value, _ in spec(letter.variant).choices]
+            ids = [f"{letter.id}-{value}" for value, _ in spec(letter.variant).choices
+                   if letter.offers(value, data)]
         documents.extend(_document(each, data) for each in ids)
     return documents

@@ -50,6 +50,11 @@ def _no_results(results: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _offers_every(choice: str, data: Mapping[str, Any]) -> bool:
+    """Offer a letter for every choice of its variant."""
+    return True
+
+
 def require(data: dict[str, Any], *names: str) -> dict[str, list[str]]:
     """Return a missing-field error for each of ``names`` not answered."""
     return {name: [MISSING] for name in names if data.get(name) in (None, "", [])}
@@ -80,6 +85,8 @@ class LetterType:
     check: Check = _no_check
     from_results: Callable[[Mapping[str, Any]], dict[str, Any]] = _no_results
     variant: str | None = None
+    #: Whether a variant's choice fits the answers (listed when the variant is not chosen yet).
+    offers: Callable[[str, Mapping[str, Any]], bool] = _offers_every
 
     @property
     def names(self) -> tuple[str, ...]:
