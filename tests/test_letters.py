@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from service import letters
 from service.letters import _context as ctx
-from service.letters._markup import parse
+from service.letters._markup import parse, timed
 from service.letters._spec import TEXT_MAX
 from service.letters._vocabulary import VOCABULARY, spec
 
@@ -32,6 +32,8 @@ FORMATS = ("pdf", "docx", "txt", "html")
 STEP_TYPES = {"text", "textarea", "email", "choice", "multichoice", "boolean", "money", "decimal",
               "integer", "date", "datetime", "file", "acknowledge"}
 FREE_TEXT = {"text", "textarea", "lines", "items"}
+#: Line answers whose leading date or time the letters write out ("July 2, 2025 at 9:02 PM UTC").
+TIMED_LINES = {"unauthorized_logins", "account_changes", "earlier_reports", "notices_sent"}
 
 
 def fixture(type_id: str) -> dict[str, Any]:
@@ -70,7 +72,8 @@ def _shown(value: Any) -> list[str]:
     if isinstance(value, bool) or value is None:
         return []
     if isinstance(value, datetime):
-        return [value.strftime("%Y-%m-%d %H:%M UTC")]
+        hour = f"{value.hour % 12 or 12}:{value.minute:02d} {'AM' if value.hour < 12 else 'PM'}"
+        return [f"{value:%B} {value.day}, {value.year} at {hour} UTC"]
     if isinstance(value, date):
         return [f"{value:%B} {value.day}, {value.year}"]
     if isinstance(value, Decimal):
@@ -92,6 +95,8 @@ def printed(type_id: str, data: dict[str, Any]) -> list[str]:
         if kind in ("choice", "multichoice", "boolean") or name not in loaded:
             continue
         value = loaded[name]
+        if name in TIMED_LINES:
+            value = [timed(line) for line in value]
         if kind == "items":
             value = [{key: _quantity_or(cell, spec(name), key) for key, cell in item.items()}
                      for item in value]
@@ -220,7 +225,9 @@ def _allowed_dates(type_id: str, data: dict[str, Any]) -> set[str]:
         items = value if isinstance(value, list) else [value]
         for item in items:
             flat.extend(item.values() if isinstance(item, dict) else [item])
-    return {shown for value in flat if isinstance(value, date) for shown in _shown(value)}
+    days = [value.date() if isinstance(value, datetime) else value for value in flat
+            if isinstance(value, date)]  # a time is written "July 7, 2025 at 3:30 PM UTC"
+    return {shown for value in days for shown in _shown(value)}
 
 
 DATE = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|"
@@ -324,7 +331,8 @@ def test_ic3_draft_within_the_limits_has_no_attachments() -> None:
 def test_wire_recall_asks_for_the_kill_chain_only_when_it_can_apply() -> None:
     data = fixture("wire-recall")
     text = letters.render("wire-recall", data, "txt", today=TODAY).content.decode()
-    assert "Financial Fraud Kill Chain" in text and "2025-07-10 15:30 UTC" in text
+    assert "Financial Fraud Kill Chain" in " ".join(text.split())
+    assert "July 10, 2025 at 3:30 PM UTC" in " ".join(text.split())
     domestic = {**data, "wire_international": False}
     text = letters.render("wire-recall", domestic, "txt", today=TODAY).content.decode()
     assert "Kill Chain" not in text.split("The rules this notice")[0]

@@ -4,6 +4,7 @@ co-borrowed credit lines, computed figures, tax years, dates, and the pack's ord
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,8 @@ import yaml
 from pypdf import PdfReader
 
 from service import letters
+from service.calculators import run
+from service.letters._markup import timed
 from service.letters._vocabulary import spec
 from tests.test_letters import fixture
 
@@ -328,3 +331,49 @@ def test_no_chexsystems_letter_for_a_fraud_alert_alone() -> None:
         "credit-bureau-freeze-equifax", "credit-bureau-freeze-experian",
         "credit-bureau-freeze-transunion"]
     assert all(entry["ready"] for entry in entries)
+
+
+# 9. Dates and times written out -----------------------------------------------------------------
+
+ISO = r"\d{4}-\d{2}-\d{2}"
+
+
+def test_times_are_written_out_in_letters() -> None:
+    wire = text("wire-recall", {**fixture("wire-recall"), "wire_sent_at": "2026-11-20T15:00:00Z"})
+    assert "Sent: November 20, 2026 at 3:00 PM UTC" in wire
+    data = {**fixture("security-review"),
+            "unauthorized_logins": "2026-11-17T03:12:00Z; 185.220.101.4; Windows PC; Moscow",
+            "account_changes": "2026-11-17T03:20:00Z; e-mail changed to x@evil.test"}
+    review = text("security-review", data)
+    assert "November 17, 2026 at 3:12 AM UTC: 185.220.101.4; Windows PC; Moscow" in review
+    assert "November 17, 2026 at 3:20 AM UTC: e-mail changed" in review
+    assert not re.search(ISO, review)
+
+
+@pytest.mark.parametrize(("line", "shown"), [
+    ("2026-11-17T15:20:00Z e-mail changed", "November 17, 2026 at 3:20 PM UTC: e-mail changed"),
+    ("2026-11-17T00:05:00+02:00; late", "November 16, 2026 at 10:05 PM UTC: late"),
+    ("2026-11-17; FTC report 123", "November 17, 2026: FTC report 123"),
+    ("2026-13-40; not a date", "2026-13-40; not a date"),
+    ("IC3 report I2611170001", "IC3 report I2611170001"),
+])
+def test_a_leading_time_in_a_line_is_written_out(line: str, shown: str) -> None:
+    assert timed(line) == shown
+
+
+def test_pack_timeline_and_index_write_dates_out() -> None:
+    deadlines = run("deadlines", {"heloc_statement_date": "2026-11-15",
+                                  "today": "2026-11-21"})["deadlines"]
+    content = letters.evidence_pack(
+        facts={"full_name": "Dana Rivera"}, results={}, documents=[], checklist=[],
+        timeline=[{"when": "2026-11-12T14:05:00Z", "event": "Mark wired it to Coinbase"}],
+        deadlines=deadlines, today=TODAY)
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    pdf = " ".join(PdfReader(io.BytesIO(archive.read("timeline.pdf"))).pages[0]
+                   .extract_text().split())
+    assert "November 12, 2026 at 2:05 PM UTC: Mark wired it to Coinbase" in pdf
+    assert "as reported on November 21, 2026" in pdf
+    index = archive.read("index.html").decode()
+    assert "Prepared on November 21, 2026" in index
+    assert deadlines and all(f"<strong>{item['due_text']}</strong>" in index
+                             for item in deadlines)

@@ -26,11 +26,14 @@ from jinja2 import FileSystemLoader, StrictUndefined, pass_eval_context
 from jinja2.nodes import EvalContext
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
+from marshmallow import ValidationError
 
 from ..paths import templates_dir
+from ._fields import UtcDateTime
 from ._vocabulary import spec
 
-__all__ = ["Block", "environment", "lines_of", "parse", "plain", "spans", "tight"]
+__all__ = ["Block", "environment", "lines_of", "longdate", "parse", "plain", "spans", "tight",
+           "timed"]
 
 BREAK = "\ue000"  # a newline inside a person's answer
 OPEN = "\ue001"  # start of a printed value
@@ -39,6 +42,9 @@ _MARKERS = {"# ": "title", "## ": "heading", "- ": "item", "| ": "lines", ": ": 
             "? ": "blank", "= ": "sign", "~ ": "note"}
 _CONTINUED = {"item", "para", "note"}
 _USER = re.compile(f"{OPEN}(.*?){CLOSE}", re.S)
+#: A line that starts with an ISO date or time, then a separator and the rest.
+_LEADING_TIME = re.compile(r"\s*(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                           r"(?:Z|[+-]\d{2}:?\d{2})?)?)(?:\s*[;,:]\s*|\s+|$)(.*)", re.S)
 
 
 @dataclass(frozen=True)
@@ -75,13 +81,34 @@ def _quantity(value: Decimal | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _longdate(value: date | None) -> str:
-    """Return a day as people write it in a US letter: July 3, 2025; a time with UTC."""
+def longdate(value: date | None) -> str:
+    """Return a day as people write it in a US letter, "July 3, 2025"; a time as
+    "July 3, 2025 at 2:05 PM UTC" (times are held in UTC)."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
-    return f"{value:%B} {value.day}, {value.year}"
+    day = f"{value:%B} {value.day}, {value.year}"
+    if not isinstance(value, datetime):
+        return day
+    hour = value.hour % 12 or 12
+    return f"{day} at {hour}:{value.minute:02d} {'AM' if value.hour < 12 else 'PM'} UTC"
+
+
+def timed(text: str | None) -> str:
+    """Return a line of free text with a leading ISO date or time written as :func:`longdate`
+    writes it ("2026-11-17T03:12:00Z; 185.220.101.4" → "November 17, 2026 at 3:12 AM UTC:
+    185.220.101.4"); any other line is returned as it is."""
+    if not text:
+        return ""
+    found = _LEADING_TIME.match(text)
+    if found is None:
+        return text
+    when, rest = found.group(1), found.group(2)
+    try:
+        moment: date = (date.fromisoformat(when) if len(when) == 10
+                        else UtcDateTime().deserialize(when))
+    except (ValueError, ValidationError):
+        return text
+    return f"{longdate(moment)}: {rest}" if rest else longdate(moment)
 
 
 @cache
@@ -96,7 +123,7 @@ def environment() -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(money=_money, quantity=_quantity, longdate=_longdate,
+    env.filters.update(money=_money, quantity=_quantity, longdate=longdate, timed=timed,
                        number=lambda value: f"{value:,}")
     env.globals["choice"] = _choice
     return env

@@ -14,7 +14,7 @@ from typing import Any
 from ..calculators.deadlines import to_ics
 from ._docx import render_docx
 from ._fonts import FontCut, cut_for
-from ._markup import Block, environment
+from ._markup import Block, environment, longdate
 from ._pdf import drawn, render_pdf
 from ._render import compose, documents_for, resolve
 from ._vocabulary import spec
@@ -103,17 +103,17 @@ def _events(timeline: Any) -> list[dict[str, Any]]:
 
 
 def _when(value: date) -> str:
-    """Return a timeline time as YYYY-MM-DD, or YYYY-MM-DD HH:MM UTC."""
+    """Return a timeline time for the CSV (sorts as text): YYYY-MM-DD, or YYYY-MM-DD HH:MM UTC."""
     return value.strftime("%Y-%m-%d %H:%M UTC") if isinstance(value, datetime) \
         else value.isoformat()
 
 
 def _timeline_blocks(events: list[dict[str, Any]], name: str, today: date) -> list[Block]:
-    """Return the timeline's printable blocks."""
+    """Return the timeline's printable blocks, dates written as the letters write them."""
+    reported = f"as reported on {longdate(today)}. Times are in UTC."
     return [Block("title", "Timeline of events"),
-            Block("para", f"{name}, as reported on {today.isoformat()}. Times are in UTC."
-                  if name else f"As reported on {today.isoformat()}. Times are in UTC."),
-            *(Block("item", f"{_when(event['when'])}: {event['event']}") for event in events)]
+            Block("para", f"{name}, {reported}" if name else reported.capitalize()),
+            *(Block("item", f"{longdate(event['when'])}: {event['event']}") for event in events)]
 
 
 def _timeline(events: list[dict[str, Any]], blocks: list[Block], today: date,
