@@ -377,3 +377,35 @@ def test_pack_timeline_and_index_write_dates_out() -> None:
     assert "Prepared on November 21, 2026" in index
     assert deadlines and all(f"<strong>{item['due_text']}</strong>" in index
                              for item in deadlines)
+
+
+# 10. The pack's plan as plain text --------------------------------------------------------------
+
+PLAN = """Here is your plan, most urgent first. Work down the list, tick off each step as you go,
+and come back any time to change an answer.
+
+### Right now
+
+- **Recall the wire.** Call your bank's fraud line and ask for a recall.
+- **Save proof:** screenshots, the trade history, statements and a timeline, and keep them \
+somewhere safe and away from the shared computer.
+1. **Then** call the lender.
+
+## Keep in mind
+
+- Account ****4421 stays as typed, and so does 2*3*4.
+"""
+
+
+def test_plan_in_the_pack_is_plain_text() -> None:
+    content = letters.evidence_pack(facts={}, results={}, documents=[], timeline=[],
+                                    checklist=[], deadlines=[], plan=PLAN, today=TODAY)
+    plan = zipfile.ZipFile(io.BytesIO(content)).read("plan.txt").decode("utf-8")
+    assert "**" not in plan.replace("****4421", "") and "#" not in plan
+    assert "Right now\n---------\n\n- Recall the wire. Call your bank's" in plan
+    assert "Keep in mind\n------------" in plan
+    assert "1. Then call the lender." in plan
+    assert "Account ****4421 stays as typed, and so does 2*3*4." in plan
+    assert "Here is your plan, most urgent first. Work down the list" in plan
+    assert max(len(line) for line in plan.splitlines()) <= 78
+    assert "timeline, and\n  keep them somewhere safe" in plan  # an item wraps under its text

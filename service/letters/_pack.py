@@ -17,6 +17,7 @@ from ._fonts import FontCut, cut_for
 from ._markup import Block, environment, longdate
 from ._pdf import drawn, render_pdf
 from ._render import compose, documents_for, resolve
+from ._text_formats import markdown_text
 from ._vocabulary import spec
 
 __all__ = ["csv_cell", "evidence_pack"]
@@ -157,12 +158,13 @@ def _checklist(checklist: Iterable[Mapping[str, Any]]) -> _File:
 
 
 def _plan(plan: Any) -> _File | None:
-    """Return the plan as text, when there is one."""
+    """Return the plan as plain text (its Markdown written out), when there is one."""
     if not plan:
         return None
     items = [plan] if isinstance(plan, str) else [
         item.get("text", "") if isinstance(item, Mapping) else str(item) for item in plan]
-    return _File("plan.txt", ("\n\n".join(items) + "\n").encode("utf-8"), "Your plan, in order.")
+    text = markdown_text("\n\n".join(items))
+    return _File("plan.txt", text.encode("utf-8"), "Your plan, in order.")
 
 
 def _deadlines(deadlines: Any) -> list[dict[str, Any]]:

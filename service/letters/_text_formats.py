@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ._markup import Block, environment, lines_of, plain, tight
 
-__all__ = ["WIDTH", "render_html", "render_txt"]
+__all__ = ["WIDTH", "markdown_text", "render_html", "render_txt"]
 
 WIDTH = 78
 FILL = "_" * 24
@@ -83,3 +84,48 @@ def render_html(blocks: Sequence[Block], title: str) -> str:
     """Return the letter as a standalone HTML page ready to print."""
     template = environment().get_template("_document.html.j2")
     return template.render(title=title, groups=_view(blocks), fill=FILL, by_hand=BY_HAND)
+
+
+_HEADING = re.compile(r"#{1,6}\s+(.*)")
+_ITEM = re.compile(r"([-*+]|\d{1,3}[.)])\s+(.*)")
+_STRONG = re.compile(r"(\*\*|__)(?![*_\s])(.+?)(?<![*_\s])\1")
+
+
+def _markdown_blocks(markdown: str) -> Iterator[tuple[str, str, str]]:
+    """Yield (kind, marker, text) for each heading, list item and paragraph of ``markdown``."""
+    kind, marker, text = "", "", ""
+    for raw in markdown.replace("\r\n", "\n").split("\n"):
+        line = raw.strip()
+        heading, item = _HEADING.fullmatch(line), _ITEM.fullmatch(line)
+        if not line or heading or item or kind == "heading":
+            if kind:
+                yield kind, marker, text
+            kind, marker, text = "", "", ""
+        if heading:
+            kind, text = "heading", heading.group(1)
+        elif item:
+            kind, marker, text = "item", item.group(1), item.group(2)
+        elif line:
+            kind, text = kind or "para", f"{text} {line}".strip()
+    if kind:
+        yield kind, marker, text
+
+
+def markdown_text(markdown: str) -> str:
+    """Return Markdown (the plan) as plain text: headings underlined, no emphasis marks,
+    paragraphs and list items wrapped at WIDTH."""
+    out: list[str] = []
+    previous = ""
+    for kind, marker, text in _markdown_blocks(markdown):
+        text = _STRONG.sub(r"\2", text)
+        if out and not (kind == previous == "item"):
+            out.append("")
+        if kind == "heading":
+            out += [text, "-" * min(WIDTH, len(text))]
+        elif kind == "item":
+            lead = "- " if marker in "-*+" else marker + " "
+            out += _wrap(text, lead, " " * len(lead))
+        else:
+            out += _wrap(text)
+        previous = kind
+    return "\n".join(out) + "\n"
