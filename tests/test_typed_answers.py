@@ -214,3 +214,19 @@ def test_a_bad_pick_in_a_list_is_one_plain_message(engine: Engine) -> None:
     assert refused(engine, "funding", ["savings", "0", "zz"]) == [
         "Choose one of: Savings, A home equity line (HELOC) or other loan, A credit card, "
         "A debit card, A bank transfer (ACH), A wire transfer."]
+
+
+def test_limits_of_other_numbers_are_shown_with_commas() -> None:
+    from service.engine.answers import build_field
+    from service.engine.flowdef import FieldDef
+
+    figure = build_field(FieldDef("figure", "decimal", "A figure"))
+    for typed in ("-2000000000000", "2000000000000"):
+        with pytest.raises(ValidationError) as caught:
+            figure.deserialize(typed)
+        assert caught.value.messages == [
+            "Enter a number from -1,000,000,000,000 to 1,000,000,000,000."]
+    count = build_field(FieldDef("count", "integer", "A count", min=1, max=10000))
+    with pytest.raises(ValidationError) as caught:
+        count.deserialize("20000")
+    assert caught.value.messages == ["Enter a value from 1 to 10,000."]

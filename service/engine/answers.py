@@ -10,7 +10,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
-from ..calculators._common import MAX_MONEY, Money, dollars
+from ..calculators._common import Money, dollars
 from . import moments
 from .flowdef import FieldDef
 from .fuzzy import ChoiceCheck, exact_choice, exact_choices
@@ -149,12 +149,8 @@ class _Money(Money):
         if key != "range":
             return super().make_error(key, **kwargs)
         noun = "an amount" if self.dollars_shown else "a number"
-        low, high = self.minimum, self.maximum
-        if low <= -MAX_MONEY:
-            return ValidationError(f"Enter {noun} of at most {self._limit(high)}.")
-        if high >= MAX_MONEY and low > -MAX_MONEY and not self.dollars_shown:
-            return ValidationError(f"Enter {noun} of at least {self._limit(low)}.")
-        return ValidationError(f"Enter {noun} from {self._limit(low)} to {self._limit(high)}.")
+        return ValidationError(f"Enter {noun} from {self._limit(self.minimum)} to "
+                               f"{self._limit(self.maximum)}.")
 
 
 class _Choice(fields.String):
