@@ -174,3 +174,19 @@ def test_no_iso_dates_in_the_advice(state: str, today: str) -> None:
     for answers in (DANA, {**DANA, "wire_international": True, "funding": ["ach", "wire"],
                            "situation": "takeover", "tax_return_filed_date": "2026-04-10"}):
         assert not ISO_DAY.search(text(state, answers, today)), state
+
+
+# The family policy in the plan: the rules the household agreed on, no others.
+
+def test_the_plan_names_only_the_rules_agreed_on() -> None:
+    plan = flat(text("done", {**DANA, "policy_rules": ["no_leverage", "trade_cap",
+                                                       "emergency_fund"]}))
+    assert ("**Sign the family investment policy** together, with the rules you agreed on: "
+            "no leverage, a cap per trade and an emergency fund.") in plan
+    assert "no shorting" not in plan and "two signatures" not in plan
+
+
+def test_the_plan_asks_for_rules_when_none_are_agreed_yet() -> None:
+    plan = flat(text("done", DANA))
+    assert ("**Sign the family investment policy** together once you agree on its rules, "
+            "such as no leverage and a cap per trade.") in plan
