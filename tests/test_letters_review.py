@@ -409,3 +409,22 @@ def test_plan_in_the_pack_is_plain_text() -> None:
     assert "Here is your plan, most urgent first. Work down the list" in plan
     assert max(len(line) for line in plan.splitlines()) <= 78
     assert "timeline, and\n  keep them somewhere safe" in plan  # an item wraps under its text
+
+
+# The attorney intake lists only the clocks of the routes the money took ------------------------
+
+def test_funding_choices_are_the_flows() -> None:
+    flow = [choice["value"] for choice in _flow_field("funding")["choices"]]
+    assert [value for value, _ in spec("funding").choices] == flow
+
+
+def test_attorney_intake_lists_only_the_clocks_of_the_routes_used() -> None:
+    dana = {**DANA, "state": "IL", "funding": ["heloc", "wire"], "wire_international": False,
+            "wire_amount": "250000.00", "wire_sent_at": "2026-11-20T15:00:00Z",
+            "heloc_statement_date": "2026-11-15"}
+    shown = text("attorney-intake", dana)
+    assert "Tell your bank that a card or login was lost or stolen" not in shown
+    assert "Kill Chain" not in shown
+    counted_all = text("attorney-intake", {key: value for key, value in dana.items()
+                                           if key not in ("funding", "situation")})
+    assert "Tell your bank that a card or login was lost or stolen" in counted_all

@@ -24,6 +24,9 @@ KILL_CHAIN_MINIMUM = Decimal("50000")
 _STARTS = ("learned_of_loss", "bank_statement_date", "card_statement_date",
            "heloc_statement_date", "ach_settlement_date", "wire_sent_at", "wire_notice_date",
            "tax_return_filed_date", "tax_paid_date")
+#: The deadline clock's inputs that pick which clocks apply, and the answers they come from.
+_ROUTES = (("payment_methods", "funding"), ("situation", "situation"),
+           ("wire_international", "wire_international"), ("wire_amount", "wire_amount"))
 
 #: Freeze-request mail addresses (DOMAIN.md section 2); None: tell the person to check online.
 BUREAUS: dict[str, tuple[str, tuple[str, ...] | None]] = {
@@ -42,9 +45,14 @@ def parse_due(text: str) -> date:
 
 
 def running(data: Mapping[str, Any], today: date) -> list[dict[str, Any]]:
-    """Return the deadlines the answers' dates start, with ``due`` as a date."""
+    """Return the deadlines the answers' dates start, with ``due`` as a date.
+
+    As in the flow, only the clocks of the routes the money took (``funding``) and of what
+    happened (``situation``, the wire's reach) run; left out, every clock is counted.
+    """
     starts = {name: data[name] for name in _STARTS if data.get(name) is not None}
-    found = clock.compute({**starts, "today": today})["deadlines"]
+    routes = {name: data[answer] for name, answer in _ROUTES if data.get(answer) is not None}
+    found = clock.compute({**starts, **routes, "today": today})["deadlines"]
     return [{**item, "due": parse_due(item["due"])} for item in found]
 
 

@@ -27,6 +27,15 @@ _CENT = Decimal("0.01")
 _LAST4 = "^[0-9]{4}$"
 _WHEN = "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"
 #: The flow's first question, with the same values (a letter reads the answer as it is given).
+#: Where the money came from, as the flow's funding question offers it.
+FUNDING = (
+    ("savings", "Savings"),
+    ("heloc", "A home equity line (HELOC) or other loan"),
+    ("credit_card", "A credit card"),
+    ("debit_card", "A debit card"),
+    ("ach", "A bank transfer (ACH)"),
+    ("wire", "A wire transfer"),
+)
 SITUATIONS = (
     ("misclick", "A trade went the wrong way by mistake"),
     ("liquidation", "A leveraged or margin trade was liquidated"),
@@ -79,6 +88,8 @@ _SENDER = [
     Spec("situation", "choice", "What happened", "The closest kind of loss. For a partner or "
          "family member, the exchange account is taken to be theirs or shared, not yours alone.",
          choices=SITUATIONS),
+    Spec("funding", "multichoice", "Where the money came from", "Every route the money took; "
+         "only the deadlines of these routes are listed.", choices=FUNDING),
 ]
 
 _EXCHANGE = [
