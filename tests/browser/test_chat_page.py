@@ -312,3 +312,59 @@ def test_the_whole_conversation_with_javascript_off(open_page: Any, site: Site) 
     other.get_by_role("button", name="Delete my data").click()
     expect(other.get_by_role("heading", name="Your conversation is erased")).to_be_visible()
     fits(other, "erased, JavaScript off")
+
+
+EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
+
+
+def test_a_csv_upload_and_a_change_from_review_on_the_chat_page(open_page: Any, site: Site,
+                                                                tmp_path: Path) -> None:
+    # The upload is a plain multipart form post (tests/test_chat.py sends it as a browser with
+    # JavaScript off does); Playwright cannot choose a file in a page with JavaScript off.
+    page = open_page()
+    page.goto(site.base + "/")
+    started = page.request.post(site.base + "/c", form={"flow": "change-check"})
+    assert started.ok
+    page.goto(started.url)
+    at(page, "What happened?")
+    page.get_by_label("A wire transfer").check()
+    page.get_by_label("A trade").check()
+    send(page)
+    page.get_by_label("How much was lost").fill("5000")
+    page.get_by_label("Your mailing address").fill("1 Main St\nColumbus, OH 43004")
+    send(page)
+    at(page, "What the lawyer needs to know")
+    expect(page.locator(".message.you br")).to_have_count(1)
+    page.get_by_label("Your full name").fill("Dana Doe")
+    page.get_by_label("Ohio").check()
+    page.get_by_label("When did you learn of the loss?").fill("2026-11-02")
+    page.get_by_label("What happened").fill("July 1: a short.\nJuly 2: liquidated.")
+    send(page)
+    at(page, "Small habits")
+    send(page)
+    at(page, "Your trade history")
+    expect(page.locator(".message.you")).to_have_count(0)
+    junk = tmp_path / "photo.csv"
+    junk.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
+    page.locator("#f-trades_file").set_input_files(str(junk))
+    go_on(page)
+    expect(page.locator("#f-trades_file-error")).to_contain_text(
+        "This file is not a CSV text file.")
+    check_screen(page, "upload refused")
+    page.locator("#f-trades_file").set_input_files(str(EXPORTS / "kraken_trades.csv"))
+    go_on(page)
+    at(page, "Your plan is ready")
+    expect(page.get_by_role("status")).to_contain_text("Your file is read: a Kraken trades file")
+    check_screen(page, "upload read")
+    page.get_by_role("link", name="Review answers").click()
+    expect(page.locator(".review")).to_contain_text("Kraken trades file")
+    expect(page.locator(".review dd br")).to_have_count(2)
+    page.get_by_role("button", name="Change your answer to: What happened?").click()
+    at(page, "What happened?")
+    page.get_by_label("A wire transfer").uncheck()
+    go_on(page)
+    at(page, "Your plan is ready")
+    expect(page.get_by_role("status")).to_contain_text("Your change is saved.")
+    assert step_of(page) == (5, 5)
+    expect(page.get_by_role("link", name="PDF of Attorney intake summary")).to_be_visible()
+    expect(page.get_by_role("link", name="PDF of Police and FBI IC3 report")).to_have_count(0)
