@@ -175,3 +175,31 @@ def test_the_widget_api_needs_the_token(web: FlaskClient) -> None:
         wrong = {"Authorization": "Bearer " + "x" * 43}
         assert web.get(f"/widget/api/conversations/{cid}{path}", headers=wrong
                        ).status_code == 401
+
+
+def test_a_change_goes_on_past_the_steps_still_answered(web: FlaskClient) -> None:
+    cid, auth = started(web)
+    base = f"/widget/api/conversations/{cid}"
+    seen = story_walk(web, cid, auth)
+    done = web.get(f"/api/v1/conversations/{cid}", headers=auth).get_json()
+    assert done["status"] == "complete" and done["documents"]
+    first = web.post(base + "/revisit", headers=auth, json={"state": seen[0]["state"]}).get_json()
+    kept = {f["name"]: f["value"] for f in first["fields"] if "value" in f}
+    body = {"state": first["state"], "version": first["version"], "answers": kept}
+    step = web.post(base + "/change", headers=auth, json=body)
+    assert step.status_code == 200, step.get_json()
+    after = step.get_json()
+    assert after["status"] == "complete" and after["state"] == done["state"]
+    assert after["progress"] == done["progress"]
+    assert [d["id"] for d in after["documents"]] == [d["id"] for d in done["documents"]]
+    stale = web.post(base + "/change", headers=auth, json=body)
+    assert stale.status_code == 409 and stale.get_json()["current"]["state"] == done["state"]
+    assert web.post(base + "/change", json=body).status_code == 401
+    assert web.post(base + "/change", headers=auth, json={"state": "x"}).status_code == 422
+
+
+def test_the_widget_knows_the_export_formats_by_name(web: FlaskClient) -> None:
+    page = web.get("/widget", query_string={"origin": HOST}).get_data(as_text=True)
+    settings = json.loads(page.split('id="bearings-settings">', 1)[1].split("</script>", 1)[0])
+    assert settings["formats"]["generic"] == "Generic CSV"
+    assert settings["formats"]["coinbase"] == "Coinbase transaction history"
