@@ -179,6 +179,7 @@ def change(conversation_id: str) -> Any:
     """Answer a step changed from the review screen, then pass every step still answered."""
     access = bearer(conversation_id)
     with translated(access):
+        conversations().load(access)  # the token first: a stranger learns nothing from a 422
         body = ChangeRequest().load(json_object())
         return jsonify(answer_and_go_on(conversations(), access, body["state"],
                                         body["version"], body["answers"]))
