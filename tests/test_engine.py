@@ -41,7 +41,7 @@ def errors_for(engine: Engine, answers: dict[str, Any]) -> dict[str, Any]:
     ("a_choice", "z", "Choose one of: Ex, Why."),
     ("a_multi", ["x", "z"], "Choose one of: Ex, Why."),
     ("a_multi", "why", "Did you mean: Why? Send y to confirm."),
-    ("a_choice", "ex", "Did you mean: Ex? Send x to confirm."),
+    ("a_choice", "exx", "Did you mean: Ex? Send x to confirm."),
     ("a_bool", "maybe", "Answer yes or no."),
     ("some_money", "12.345", "Use at most two decimal places."),
     ("some_money", "-5.00", "Enter an amount from $0 to $1,000,000."),
@@ -66,7 +66,7 @@ def test_each_field_type_explains_a_bad_answer(types: Engine, field: str, value:
 def test_a_typed_sentence_suggests_the_choice_it_means() -> None:
     engine = Engine(load_flow(Path(__file__).parent.parent / "flows" /
                               "crypto-loss-recovery.yaml"))
-    messages = errors_for(engine, {"situation": "my husband did it", "funding": ["savings"]})
+    messages = errors_for(engine, {"situation": "my husbnd traded it", "funding": ["savings"]})
     assert messages["situation"][0].startswith("Did you mean: A partner")
     assert messages["situation"][0].endswith("Send partner to confirm.")
 

@@ -65,6 +65,7 @@ def _json_endpoints(client: FlaskClient) -> list[tuple[str, dict[str, str]]]:
     base = f"/api/v1/conversations/{step['id']}"
     return ([("/api/v1/conversations", {}), (base + "/answers", auth),
              ("/widget/api/resume", {}), (f"/widget/api/conversations/{step['id']}/revisit", auth),
+             (f"/widget/api/conversations/{step['id']}/change", auth),
              ("/api/v1/letters/wire-recall?format=txt", {})]
             + [(f"/api/v1/calculators/{name}", {}) for name in calculators.names()])
 

@@ -156,9 +156,9 @@ def test_an_order_line_with_parts_missing_shows_the_parts_and_an_example(engine:
     assert message == (
         "Line 1: This line has 3 parts, and a line needs 6, with a semicolon (;) between them: "
         "Time; Order ID; Pair; Side; Quantity; Price. For example: "
-        "2025-07-03T14:05:00Z; OID-1; BTC-USD; sell short; 2.5; 61000.00")
+        "2026-11-20 2:05 PM ET; OID-1; BTC-USD; sell short; 2.5; 61000.00")
     [message] = refused(engine, "trades", "2026-11-12 9am ET; OID-1; BTC-USD; ; 2.5; 61000")
-    assert message.startswith("Line 1: Side is missing. For example: 2025-07-03T14:05:00Z")
+    assert message.startswith("Line 1: Side is missing. For example: 2026-11-20 2:05 PM ET")
 
 
 def test_an_order_line_takes_a_time_as_people_write_it(engine: Engine) -> None:
