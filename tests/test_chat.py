@@ -543,3 +543,59 @@ def test_bad_rows_are_named_and_a_kept_file_stays_on_going_back(letter_app: Flas
     assert post(client, url, current(letter_app, client, url), {
         "trades_file": kept[0]["value"]}).status_code == 303
     assert current(letter_app, client, url)["status"] == "complete"
+
+
+def at_time_check(app: Flask) -> tuple[FlaskClient, str, dict[str, Any]]:
+    """Start the time-check flow; return the client, its URL and the step asking the time."""
+    client = app.test_client()
+    url = start(client, "time-check")
+    return client, url, current(app, client, url)
+
+
+def test_every_step_form_carries_an_empty_time_zone_for_the_script(letter_app: Flask) -> None:
+    client, url, _ = at_time_check(letter_app)
+    html = client.get(url).text
+    zone = [t for t in tags(html, "input") if t.get("name") == "_time_zone"]
+    assert zone == [{"type": "hidden", "name": "_time_zone", "value": ""}]
+    when = next(t for t in tags(html, "input") if t.get("name") == "wire_sent_at")
+    assert when["placeholder"] == "2026-11-20 2:00 PM ET"
+
+
+def test_a_time_without_a_zone_is_read_in_the_zone_the_browser_sent(letter_app: Flask) -> None:
+    client, url, step = at_time_check(letter_app)
+    response = post(client, url, step, {"wire_sent_at": "2026-11-20 2:00 PM",
+                                        "_time_zone": "America/Chicago"})
+    assert response.status_code == 303
+    answers = json.loads(client.get(url + "/export").data)["answers"]["when"]
+    assert answers == {"wire_sent_at": "2026-11-20T20:00:00Z"}  # the zone is not an answer
+
+
+def test_without_javascript_a_time_without_a_zone_asks_for_one(letter_app: Flask) -> None:
+    client, url, step = at_time_check(letter_app)
+    for zone in ("", "Mars/Base"):
+        response = post(client, url, step, {"wire_sent_at": "2026-11-20 2:00 PM",
+                                            "_time_zone": zone})
+        assert response.status_code == 422
+        error = re.search(r'<p class="error" id="f-wire_sent_at-error">(.*?)</p>',
+                          response.text, re.S)
+        assert error and "Add your time zone, for example 2026-11-20 2:00 PM ET." in error.group(1)
+        assert 'value="2026-11-20 2:00 PM"' in response.text
+    assert current(letter_app, client, url)["state"] == "when"
+
+
+def test_a_passed_deadline_says_calmly_what_can_still_be_done(letter_app: Flask) -> None:
+    client, url, step = at_time_check(letter_app)
+    post(client, url, step, {"wire_sent_at": "2020-03-02 9:30 AM ET",
+                             "learned_of_loss": "2100-01-04"})
+    deadlines = current(letter_app, client, url)["results"]["deadlines"]["deadlines"]
+    passed = next(d for d in deadlines if d["passed"])
+    running = next(d for d in deadlines if not d["passed"])
+    for page in (client.get(url).text, client.get(url + "/plan").text):
+        panel = page.split('<section class="card deadlines"', 1)[1].split("</section>", 1)[0]
+        assert "Date has passed" not in panel and "badge overdue" not in panel
+        shown = panel.split(passed["title"], 1)[1].split("</li>", 1)[0]
+        assert '<span class="badge passed">Date passed</span> ' + passed["action"] in shown
+        assert f"It was due {passed['due_text']}." in shown
+        assert passed["due_text"] == "March 5, 2020 at 2:30 PM UTC"
+        later = panel.split(running["title"], 1)[1].split("</li>", 1)[0]
+        assert f"Due {running['due_text']}" in later and running["action"] in later

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.web.widget import text_on
+from tests.browser.engines import with_letter_flow
 from tests.browser.story import shown_choice, value_for
 
 HOST = "https://help.example.org"
@@ -203,3 +204,35 @@ def test_the_widget_knows_the_export_formats_by_name(web: FlaskClient) -> None:
     settings = json.loads(page.split('id="bearings-settings">', 1)[1].split("</script>", 1)[0])
     assert settings["formats"]["generic"] == "Generic CSV"
     assert settings["formats"]["coinbase"] == "Coinbase transaction history"
+
+
+def test_a_change_reads_a_time_in_the_zone_the_widget_sends(make_app: Any) -> None:
+    web = make_app(ALLOWED_ORIGINS=[HOST], ENGINES=with_letter_flow()).test_client()
+    body = web.post("/api/v1/conversations", json={"flow": "time-check"}).get_json()
+    cid, auth = body["id"], {"Authorization": f"Bearer {body['token']}"}
+    base = f"/widget/api/conversations/{cid}"
+    answer(web, cid, auth, wire_sent_at="2020-03-02 9:30 AM", _time_zone="America/New_York")
+    first = web.post(base + "/revisit", headers=auth, json={"state": "when"}).get_json()
+    assert first["fields"][0]["value"] == "2020-03-02T14:30:00Z"
+    change = {"state": "when", "version": first["version"],
+              "answers": {"wire_sent_at": "2020-03-02 9:30 AM"}}
+    refused = web.post(base + "/change", headers=auth, json=change)
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"]["wire_sent_at"][0].startswith("Add your time zone")
+    change["answers"]["_time_zone"] = "America/Chicago"
+    step = web.post(base + "/change", headers=auth, json=change).get_json()
+    assert step["status"] == "complete"
+    deadline = web.get(base + "/figures", headers=auth).get_json()["deadlines"][0]
+    assert (deadline["passed"], deadline["due_text"]) == (True, "March 5, 2020 at 3:30 PM UTC")
+    assert deadline["action"].startswith("The 72 hours have passed, but still ask your bank")
+
+
+def test_the_widget_panel_shows_a_passed_deadline_calmly(web: FlaskClient) -> None:
+    # the panel itself is drawn in a real browser in tests/browser/test_time_zones.py
+    with web.get("/assets/widget-panels.js") as response:
+        source = response.get_data(as_text=True)
+    assert "Date has passed" not in source and "UI.peopleDate(item.due)" not in source
+    assert 'item.passed ? [' in source and '"badge passed", text: "Date passed"' in source
+    assert "item.due_text" in source
+    with web.get("/assets/widget-chat.js") as response:
+        assert "answers: UI.withTimeZone(answers)" in response.get_data(as_text=True)

@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import charts, documents, letters
 from ..conversations import Conversations, UnknownFlow
 from ..engine import Conflict, Finished, mermaid, svg
+from ..engine.answers import ZONE_KEY
 from ..store import Access, NotFound, Stale, Unauthorized, Undecryptable
 from ..store.resume import BadCode
 from .auth import check_id
@@ -91,7 +92,12 @@ def _money(text: str) -> str:
 
 
 def _form_answers(step: dict[str, Any]) -> dict[str, Any]:
+    """Return the step's answers from the form, with the browser's time zone when chat.js
+    filled it in (with JavaScript off there is none, and a time needs its zone typed)."""
     answers: dict[str, Any] = {}
+    zone = request.form.get(ZONE_KEY, "").strip()
+    if zone:
+        answers[ZONE_KEY] = zone
     for spec in step["fields"]:
         name, kind = spec["name"], spec["type"]
         if kind == "multichoice":

@@ -164,15 +164,16 @@ HOST_PAGE = """<!doctype html>
 class _HostPage(BaseHTTPRequestHandler):
     """A third-party page with a strict policy of its own that embeds the widget.
 
-    /letters embeds the short letter-check flow, /changes the change-check flow; every other
-    path the recovery flow.
+    /letters embeds the short letter-check flow, /changes the change-check flow, /times the
+    time-check flow; every other path the recovery flow.
     """
 
     base = ""
 
     def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
         flow = ("letter-check" if self.path.startswith("/letters") else
-                "change-check" if self.path.startswith("/changes") else "crypto-loss-recovery")
+                "change-check" if self.path.startswith("/changes") else
+                "time-check" if self.path.startswith("/times") else "crypto-loss-recovery")
         body = HOST_PAGE.format(nonce=HOST_NONCE, base=self.base, flow=flow).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")

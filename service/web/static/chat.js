@@ -76,6 +76,14 @@
     });
   }
 
+  /* Send the browser's time zone, so a time typed without one is read where the person is. */
+  function fillTimeZone() {
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
+    document.querySelectorAll("input[name='_time_zone']").forEach(function (input) { input.value = zone; });
+  }
+
+  fillTimeZone();
   enhanceAmounts();
   enhanceCopy();
   enhancePrint();

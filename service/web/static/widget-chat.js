@@ -146,7 +146,7 @@
 
   function send(step, answers) {
     var path = changing ? W().extra("/change") : W().conversation("/answers");
-    W().api("POST", path, { state: step.state, version: step.version, answers: answers })
+    W().api("POST", path, { state: step.state, version: step.version, answers: UI.withTimeZone(answers) })
       .then(function (reply) {
         if (reply.status === 200) {
           var wasChanging = changing;

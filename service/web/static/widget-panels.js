@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var UI = window.BearingsUI, el = UI.el;
-  var URGENCY = { overdue: "Date has passed", urgent: "Within days", soon: "Within two weeks", later: "Later" };
+  var URGENCY = { today: "Due today", urgent: "Within days", soon: "Within two weeks", later: "Later" };
 
   function W() { return window.BearingsWidget; }
 
@@ -15,11 +15,14 @@
     var items = ((step.results || {}).deadlines || {}).deadlines || [];
     if (!items.length) return null;
     return card("w-deadlines", "Deadlines that are running", [el("ul", { "class": "deadlines-list" }, items.map(function (item) {
-      return el("li", { "class": "deadline " + item.urgency }, [
-        el("p", {}, [el("strong", { text: item.title })]),
+      var when = item.passed ? [
+        el("p", {}, [el("span", { "class": "badge passed", text: "Date passed" }), " " + item.action]),
+        el("p", { text: "It was due " + item.due_text + "." })] : [
         el("p", {}, [el("span", { "class": "badge " + item.urgency, text: URGENCY[item.urgency] || item.urgency }),
-          "Due " + UI.peopleDate(item.due)]),
-        el("p", { text: item.action }), el("p", { "class": "small", text: item.source })]);
+          " Due " + item.due_text]),
+        el("p", { text: item.action })];
+      return el("li", { "class": "deadline " + item.urgency }, [el("p", {}, [el("strong", { text: item.title })])]
+        .concat(when, [el("p", { "class": "small", text: item.source })]));
     }))]);
   }
 

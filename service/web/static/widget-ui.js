@@ -122,7 +122,7 @@
     return el("input", Object.assign(common, { type: kinds[spec.type] || "text", value: text,
       inputmode: spec.type === "integer" ? "numeric" : null, maxlength: spec.max_length,
       min: bounded ? spec.min : null, max: bounded ? spec.max : null,
-      placeholder: spec.type === "datetime" ? "2025-07-03T14:00:00Z" : null }));
+      placeholder: spec.type === "datetime" ? "2026-11-20 2:00 PM ET" : null }));
   }
 
   /* What was read from an upload, in the words the chat page uses (service/web/uploads.py). */
@@ -250,6 +250,15 @@
     return answers;
   }
 
+  /* The answers with the browser's time zone (the API's "_time_zone"), so a time typed without
+     a zone is read where the person is. */
+  function withTimeZone(answers) {
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+    return zone ? Object.assign({ _time_zone: zone }, answers) : answers;
+  }
+
   window.BearingsUI = { el: el, hidden: hidden, markup: markup, field: field, quickReplies: quickReplies,
-    collect: collect, shown: shown, lines: lines, dollars: dollars, peopleDate: peopleDate };
+    collect: collect, withTimeZone: withTimeZone, shown: shown, lines: lines, dollars: dollars,
+    peopleDate: peopleDate };
 }());
