@@ -230,3 +230,32 @@ def test_limits_of_other_numbers_are_shown_with_commas() -> None:
     with pytest.raises(ValidationError) as caught:
         count.deserialize("20000")
     assert caught.value.messages == ["Enter a value from 1 to 10,000."]
+
+
+# Things that have happened cannot be in the future ------------------------------------------
+
+def test_a_wire_sent_in_the_future_is_refused_kindly(engine: Engine) -> None:
+    assert refused(engine, "wire_sent_at", "2030-11-20 2:00 PM ET") == [
+        "This time is still to come. Check the day, the time and the time zone."]
+    assert answer(engine, "wire_sent_at", "today 9am ET") == "2026-11-21T14:00:00Z"
+
+
+def test_a_day_that_has_not_come_is_refused_and_today_anywhere_is_taken(engine: Engine) -> None:
+    assert refused(engine, "learned_of_loss", "2026-11-23") == [
+        "This day is still to come. Enter the day it happened."]
+    # 15:00 UTC on the 21st is already the 22nd east of UTC+9: that day has begun somewhere.
+    assert answer(engine, "learned_of_loss", "2026-11-22") == "2026-11-22"
+
+
+def test_the_step_describes_today_as_a_date(engine: Engine) -> None:
+    spec = next(spec for spec in _state(engine, "learned_of_loss").fields
+                if spec.name == "learned_of_loss")
+    assert spec.max == "today" and spec.describe()["max"] == "2026-11-22"
+
+
+def test_a_moving_bound_must_be_today_or_a_date() -> None:
+    from service.engine.flowdef import parse_flow
+
+    text = FLOW.read_text("utf-8").replace("max: today", "max: tomorrow", 1)
+    with pytest.raises(ValueError, match="max"):
+        parse_flow(text)

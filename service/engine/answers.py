@@ -12,7 +12,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from ..calculators._common import Money, dollars
 from . import moments
-from .flowdef import FieldDef
+from .flowdef import TODAY, FieldDef, day_bound
 from .fuzzy import ChoiceCheck, exact_choice, exact_choices
 from .fuzzy import message as fuzzy_message
 from .privacy import MESSAGES, secret_kind
@@ -127,6 +127,33 @@ def _bounds(spec: FieldDef, convert: Any, noun: str) -> list[validate.Validator]
     return [validate.Range(min=low, max=high, error=message)]
 
 
+class _DayBounds(validate.Validator):
+    """Keep a day (or the UTC day of a time) within a field's bounds.
+
+    The bounds are read when the answer comes, so that ``today`` moves with the calendar
+    although the schema is built once.
+    """
+
+    def __init__(self, spec: FieldDef) -> None:
+        self.low, self.high = spec.min, spec.max
+        self.timed = spec.type == "datetime"
+
+    def __call__(self, value: date) -> date:
+        day = value.astimezone(UTC).date() if isinstance(value, datetime) else value
+        low = None if self.low is None else day_bound(self.low)
+        high = None if self.high is None else day_bound(self.high)
+        if (low is None or day >= low) and (high is None or day <= high):
+            return value
+        if self.high == TODAY and high is not None and day > high:
+            raise ValidationError("This time is still to come. Check the day, the time and the "
+                                  "time zone." if self.timed else
+                                  "This day is still to come. Enter the day it happened.")
+        shown = [None if bound is None else bound.isoformat() for bound in (low, high)]
+        raise ValidationError(f"Enter a value of at least {shown[0]}." if high is None else
+                              f"Enter a value of at most {shown[1]}." if low is None else
+                              f"Enter a value from {shown[0]} to {shown[1]}.")
+
+
 class _Money(Money):
     """Money or a decimal: "$30,000" is read too, and the limits in messages are formatted."""
 
@@ -230,10 +257,9 @@ def build_field(spec: FieldDef) -> fields.Field:
                       dollars_shown=kind == "money", **common)
     if kind == "integer":
         return _Integer(validate=_bounds(spec, int, "a value"), **common)
-    if kind == "date":
-        return _Date(validate=_bounds(spec, date.fromisoformat, "a value"), **common)
-    if kind == "datetime":
-        return _DateTime(**common)
+    if kind in ("date", "datetime"):
+        checks = [_DayBounds(spec)] if spec.min is not None or spec.max is not None else []
+        return (_Date if kind == "date" else _DateTime)(validate=checks, **common)
     return _Upload(validate=validate.Length(min=1, max=64), **common)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from . import conditions
+from . import conditions, moments
 
 FIELD_TYPES = ("text", "textarea", "email", "choice", "multichoice", "boolean", "money",
                "decimal", "integer", "date", "datetime", "file", "acknowledge")
@@ -55,7 +56,26 @@ class FieldDef:
         for key in ("min", "max", "max_length", "pattern"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
+        for key in ("min", "max"):
+            if out.get(key) == TODAY:
+                out[key] = day_bound(TODAY).isoformat()
         return out
+
+
+#: A bound of a date or datetime field that moves with the calendar: no later than today
+#: (for things that have already happened).
+TODAY = "today"
+
+
+def day_bound(bound: str) -> date:
+    """Return a date bound as a day; ``today`` is the latest day it is anywhere (UTC+14).
+
+    A person who says "today" late in the evening in Hawaii is a day ahead of UTC, and no one
+    is more than 14 hours ahead of it, so ``today`` never refuses a day that has begun.
+    """
+    if bound == TODAY:
+        return (moments.now() + timedelta(hours=14)).date()
+    return date.fromisoformat(bound)
 
 
 @dataclass(frozen=True)
@@ -139,6 +159,19 @@ class _FieldSchema(Schema):
     max = fields.Raw(load_default=None)
     max_length = fields.Integer(load_default=None, validate=validate.Range(min=1))
     pattern = fields.String(load_default=None)
+
+    @validates_schema
+    def check_day_bounds(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("type") not in ("date", "datetime"):
+            return
+        for key in ("min", "max"):
+            bound = data.get(key)
+            if bound is None or isinstance(bound, date):
+                continue
+            try:
+                day_bound(str(bound))
+            except ValueError:
+                raise ValidationError(f"a date as YYYY-MM-DD, or {TODAY}", key) from None
 
     @validates_schema
     def check_pattern(self, data: dict[str, Any], **_: Any) -> None:
