@@ -538,6 +538,20 @@ def test_plain_amounts_are_what_the_pattern_says(text: str) -> None:
     assert _plain(text) == bool(re.fullmatch(r"[0-9]{1,12}(?:\.[0-9]{1,18})?", text))
 
 
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet="0123456789.٣\n x", max_size=24),
+                          st.from_regex(r"[0-9]{1,14}(\.[0-9]{0,20})?", fullmatch=True)),
+                max_size=4), st.booleans())
+def test_the_column_check_of_amounts_is_the_pattern(values: list[str], positive: bool) -> None:
+    import re
+
+    from service.calculators._lots_columns import _amounts
+
+    expected = all(re.fullmatch(r"[0-9]{1,12}(?:\.[0-9]{1,18})?", value)
+                   and (not positive or re.search(r"[1-9]", value)) for value in values)
+    assert _amounts(values, positive) == expected
+
+
 @pytest.mark.parametrize("quantity", ["٠", "٠.٠", "0٠"])
 def test_a_zero_in_other_digits_is_refused_not_a_crash(quantity: str) -> None:
     """Arabic-Indic zeros are a quantity of 0 (this once reached a division by zero)."""
