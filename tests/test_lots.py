@@ -566,3 +566,16 @@ def test_a_zero_in_other_digits_is_refused_not_a_crash(quantity: str) -> None:
 def test_other_digits_are_read_as_numbers() -> None:
     rows = [tx("b", "2024-01-01", "buy", "٣", "30"), tx("s", "2024-02-01", "sell", "1", "15")]
     assert picked(lots(rows), "quantity", "cost_basis", "gain") == [("1", "10.00", "5.00")]
+
+
+def test_amounts_with_spaces_underscores_or_as_numbers_read_as_plain_text() -> None:
+    """Amounts that are not plain text take the full check and still match as numbers."""
+    plain = [tx("b", "2024-01-01", "buy", "10", "1000", fee_usd="1.5"),
+             tx("s", "2024-02-01", "sell", "4", "600.25", fee_usd="0.25"),
+             tx("t", "2024-03-01", "transfer_out", "1"),
+             tx("u", "2024-03-01", "transfer_in", "1", wallet="B")]
+    unusual = [tx("b", "2024-01-01", "buy", " 1_0 ", 1000, fee_usd=" 1.5"),
+               tx("s", "2024-02-01", "sell", Decimal("4.0"), "600.25 ", fee_usd="0.2_5"),
+               tx("t", "2024-03-01", "transfer_out", 1),
+               tx("u", "2024-03-01", "transfer_in", "1 ", wallet="B")]
+    assert lots(unusual) == lots(plain)

@@ -35,6 +35,7 @@ from ._lots_values import (
     Ledger,
     Row,
     asset_of,
+    number,
     plain_asset,
     plain_text,
     text,
@@ -213,9 +214,9 @@ def make_hook() -> Callable[[dict[str, Any]], Any]:
 
 
 def _checked(row: dict[str, Any]) -> Row:
-    """Return a row that passed the full check, every field normalized."""
+    """Return a row that passed the full check, every field normalized (amounts as Decimal)."""
     extra = {name: row[name] for name in _RARE if row.get(name) is not None}
     return (TYPES[row["type"]], time_key(row["time"]), _intern(asset_of(row["asset"]) or ""),
-            _intern(text(row.get("wallet"), DEFAULT_WALLET) or DEFAULT_WALLET), row["quantity"],
-            row.get("usd_value"), row.get("fee_usd"), text(row["id"]) if "id" in row else None,
-            extra or None)
+            _intern(text(row.get("wallet"), DEFAULT_WALLET) or DEFAULT_WALLET),
+            number(row["quantity"]), number(row.get("usd_value")), number(row.get("fee_usd")),
+            text(row["id"]) if "id" in row else None, extra or None)

@@ -14,9 +14,9 @@ TYPES = {"buy": BUY, "sell": SELL, "transfer_in": TRANSFER_IN, "transfer_out": T
          "income": INCOME, "fee": FEE}
 TYPE_NAMES = {code: name for name, code in TYPES.items()}
 #: A validated transaction is a tuple (a million dicts would not fit the memory budget):
-#: type code, UTC time, asset, wallet, quantity, usd_value, fee_usd (amounts as sent: str,
-#: int or Decimal; None when absent), id (None until the index fills it in) and the rare
-#: fields (lots, transfer_id, form_1099) as a dict, or None.
+#: type code, UTC time, asset, wallet, quantity, usd_value, fee_usd (amounts as plain ASCII
+#: text when sent so, else as Decimal; None when absent), id (None until the index fills it
+#: in) and the rare fields (lots, transfer_id, form_1099) as a dict, or None.
 CODE, KEY, ASSET, WALLET, QTY, VALUE, FEE_USD, IDENT, EXTRA = range(9)
 Row = tuple[Any, ...]
 #: Types whose usd_value is required (a transfer's is optional).
