@@ -443,17 +443,22 @@ def test_transfer_in_recorded_before_its_transfer_out_waits_for_it() -> None:
     assert result["warnings"] == []
 
 
+def _odd_ledger(events: list[Any], changes: list[tuple[int, str, int]]) -> list[Any]:
+    """Return the drawn ledger with each change's field set to one of its edge values."""
+    rows = _ledger(events)
+    for position, name, pick in changes:
+        edges = _EDGES[name]
+        rows[position % len(rows)][name] = edges[pick % len(edges)]
+    return [{k: v for k, v in row.items() if v is not _DROP} for row in rows]
+
+
 @settings(max_examples=200, deadline=None)
 @given(_EVENTS, st.lists(st.tuples(st.integers(0, 60), st.sampled_from(sorted(_EDGES)),
                                    st.integers(0, 14)), max_size=4),
        st.sampled_from(["fifo", "lifo", "hifo"]))
 def test_odd_values_give_a_result_or_a_validation_error(
         events: list[Any], changes: list[tuple[int, str, int]], method: str) -> None:
-    rows = _ledger(events)
-    for position, name, pick in changes:
-        edges = _EDGES[name]
-        rows[position % len(rows)][name] = edges[pick % len(edges)]
-    rows = [{k: v for k, v in row.items() if v is not _DROP} for row in rows]
+    rows = _odd_ledger(events, changes)
     try:
         result = lots(rows, method=method)
     except ValidationError as exc:
@@ -472,11 +477,7 @@ def test_the_column_check_gives_the_row_check_ledger_or_steps_aside(
     from service.calculators import _lots_columns
     from service.calculators._lots_input import InvalidTransactions, _row_by_row
 
-    rows = _ledger(events)
-    for position, name, pick in changes:
-        edges = _EDGES[name]
-        rows[position % len(rows)][name] = edges[pick % len(edges)]
-    rows = [{k: v for k, v in row.items() if v is not _DROP} for row in rows]
+    rows = _odd_ledger(events, changes)
     if len(rows) > 1 and chunk == 7:
         rows[-1]["id"] = rows[0].get("id")  # a repeated id, maybe in another chunk
     was = _lots_columns._CHUNK

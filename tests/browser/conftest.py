@@ -28,6 +28,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 HOST_NONCE = "host-page-nonce"
+LAPTOP = {"width": 1280, "height": 900}
 #: A busy CI machine can take more than Playwright's default 5 s to show the next step.
 expect.set_options(timeout=20_000)
 
@@ -128,6 +129,20 @@ class _Quiet(WSGIRequestHandler):
 
     def log_request(self, *args: Any) -> None:
         """Keep the test output quiet."""
+
+
+@pytest.fixture
+def open_page(browser: Any, console: Console) -> Iterator[Any]:
+    """Return a factory of pages, each in its own context (a separate device)."""
+    contexts: list[Any] = []
+
+    def factory(**options: Any) -> Any:
+        contexts.append(browser.new_context(**{"viewport": LAPTOP, **options}))
+        return console.watch(contexts[-1].new_page())
+
+    yield factory
+    for context in contexts:
+        context.close()
 
 
 def _serve(server: Any) -> Any:

@@ -7,35 +7,19 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import Console, Site
+from .conftest import Site
 from .pages import at, audit, check_screen, fits, go_on, send, shoot, step_of, walk
 from .story import shown_choice, value_for
 
 pytestmark = pytest.mark.browser
-LAPTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "chat.png"
-
-
-@pytest.fixture
-def open_page(browser: Any, console: Console) -> Iterator[Any]:
-    """Return a factory of pages, each in its own context (a separate device)."""
-    contexts: list[Any] = []
-
-    def factory(**options: Any) -> Any:
-        contexts.append(browser.new_context(**{"viewport": LAPTOP, **options}))
-        return console.watch(contexts[-1].new_page())
-
-    yield factory
-    for context in contexts:
-        context.close()
 
 
 def begin(page: Any, site: Site) -> dict[str, Any]:

@@ -4,32 +4,16 @@ a calm badge with what can still be done. With JavaScript off the person is aske
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import Console, Site
+from .conftest import Site
 from .pages import at, audit, check_screen, go_on, send
 
 pytestmark = pytest.mark.browser
-LAPTOP = {"width": 1280, "height": 900}
 TITLE = "Help after a loss"
-
-
-@pytest.fixture
-def open_page(browser: Any, console: Console) -> Iterator[Any]:
-    """Return a factory of pages, each in its own context (a separate device)."""
-    contexts: list[Any] = []
-
-    def factory(**options: Any) -> Any:
-        contexts.append(browser.new_context(**{"viewport": LAPTOP, **options}))
-        return console.watch(contexts[-1].new_page())
-
-    yield factory
-    for context in contexts:
-        context.close()
 
 
 def stored(site: Site, access: Any) -> Any:

@@ -11,12 +11,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import Console, Site
+from .conftest import LAPTOP, Console, Site
 from .pages import at, audit, fits, go_on, send, shoot, walk
 from .story import value_for
 
 pytestmark = pytest.mark.browser
-LAPTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 TITLE = "Help after a loss"
 
