@@ -175,7 +175,7 @@ class Stream:
         for round_ in range(40):
             try:
                 step, token = start(self.port)
-            except OSError:
+            except (OSError, http.client.HTTPException):  # killed mid-reply: IncompleteRead
                 self.interrupted.set()
                 return
             with self.lock:
