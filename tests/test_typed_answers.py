@@ -259,3 +259,33 @@ def test_a_moving_bound_must_be_today_or_a_date() -> None:
     text = FLOW.read_text("utf-8").replace("max: today", "max: tomorrow", 1)
     with pytest.raises(ValueError, match="max"):
         parse_flow(text)
+
+
+# Answers that contradict each other are refused as they come, naming the field -----------------
+
+def test_a_statement_dated_before_the_transfers_it_shows_is_refused(engine: Engine) -> None:
+    transfers = "2026-11-16; 12000.00; online transfer; to Coinbase"
+    assert refused(engine, "bank_statement_date", "2026-11-10", bank_transfers=transfers) == [
+        "A statement that shows the transfers cannot be dated before the first of them, "
+        "November 16, 2026. Check the date on the statement."]
+    assert answer(engine, "bank_statement_date", "2026-11-20",
+                  bank_transfers=transfers) == "2026-11-20"
+
+
+def test_a_separation_before_the_marriage_is_refused(engine: Engine) -> None:
+    assert refused(engine, "separation_date", "2019-05-01", marriage_date="2020-06-01") == [
+        "Make the separation no earlier than the marriage."]
+
+
+def test_the_reg_e_letter_keeps_the_same_rule() -> None:
+    data = {"full_name": "Sam O'Neil", "mailing_address": "1 Main St\nAustin, TX 78701",
+            "bank_name": "First Bank", "bank_address": "PO Box 1\nAustin, TX 78701",
+            "account_last4": "4421", "bank_account_type": "checking",
+            "learned_of_loss": "2026-11-17", "error_reason": "unauthorized",
+            "bank_transfers": "2026-11-16; 12000.00; online transfer; to Coinbase",
+            "bank_statement_date": "2026-11-10"}
+    with pytest.raises(ValidationError) as caught:
+        letters.render("reg-e-error-notice", data, "txt")
+    assert list(caught.value.messages) == ["bank_statement_date"]
+    assert letters.render("reg-e-error-notice", {**data, "bank_statement_date": "2026-11-20"},
+                          "txt").content

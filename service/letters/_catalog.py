@@ -60,8 +60,7 @@ CATALOG: tuple[LetterType, ...] = (
         (*_BY_TICKET, "exchange_name", "exchange_account_id", "records_from", "records_to"),
         (*_TICKET_CONTACT, "support_case_number", *_WHOSE),
         5, "This week, after the support ticket.", context=ctx.exchange,
-        check=ctx.range_check("records_from", "records_to",
-                              "Make the end of the range no earlier than its start.")),
+        check=ctx.records_order),
     LetterType(
         "error-trade-claim", "Error-trade claim",
         "Asks the exchange to review an order that was not the one meant, under its "
@@ -96,7 +95,7 @@ CATALOG: tuple[LetterType, ...] = (
         (*_CONTACT, "bank_address", "bank_statement_date", "shared_access_person"),
         9, "Within 60 days of the statement: the bank must receive it within 60 days after "
            "it sent the statement.",
-        context=ctx.reg_e),
+        context=ctx.reg_e, check=ctx.statement_check),
     LetterType(
         "ach-unauthorized-debit", "Unauthorized ACH debit statement",
         "Tells your bank an ACH debit was not authorized and asks it to return the debit.",
@@ -128,8 +127,7 @@ CATALOG: tuple[LetterType, ...] = (
          "wire_international", "wire_amount"),
         12, "Before the first meeting with an attorney.",
         context=ctx.attorney, from_results=ctx.loss_results,
-        check=ctx.range_check("marriage_date", "separation_date",
-                              "Make the separation no earlier than the marriage.")),
+        check=ctx.marriage_order),
     LetterType(
         "compliance-complaint", "Formal complaint to the exchange",
         "Escalates an open support case to the exchange's complaints or compliance team.",

@@ -8,6 +8,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
+from ._context import ANSWER_RULES
 from ._vocabulary import VOCABULARY
 
 
@@ -17,14 +18,20 @@ def _field(name: str) -> fields.Field:
 
 
 def check_answers(values: Mapping[str, Any]) -> None:
-    """Raise ValidationError for each answer with a vocabulary name that a letter cannot use."""
+    """Raise ValidationError for each answer with a vocabulary name that a letter cannot use,
+    then for answers that contradict each other (a range the wrong way round)."""
     errors: dict[str, Any] = {}
+    loaded: dict[str, Any] = {}
     for name, value in values.items():
         if name in VOCABULARY and value not in (None, "", []):
             try:
-                _field(name).deserialize(value, name, values)
+                loaded[name] = _field(name).deserialize(value, name, values)
             except ValidationError as exc:
                 errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    for rule in ANSWER_RULES:
+        errors.update(rule(loaded))
     if errors:
         raise ValidationError(errors)
 

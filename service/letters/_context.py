@@ -12,10 +12,11 @@ from ._states import COMMUNITY_PROPERTY, STATES
 from ._types import require
 
 __all__ = [
-    "BUREAUS", "IC3_MAX_CHARS", "IC3_MAX_TRANSACTIONS", "ach", "attorney", "billing",
+    "ANSWER_RULES", "BUREAUS", "IC3_MAX_CHARS", "IC3_MAX_TRANSACTIONS", "ach", "attorney",
+    "billing",
     "billing_check", "bureau", "bureau_check", "bureau_offers", "cfpb", "cpa", "cpa_results",
-    "exchange", "heloc", "ic3", "loss_results", "parse_due", "policy_check", "range_check",
-    "reg_e", "running", "security", "wire",
+    "exchange", "heloc", "ic3", "loss_results", "marriage_order", "parse_due", "policy_check",
+    "range_check", "records_order", "reg_e", "running", "security", "statement_check", "wire",
 ]
 
 IC3_MAX_TRANSACTIONS = 10
@@ -246,11 +247,33 @@ def cpa_results(results: Mapping[str, Any]) -> dict[str, Any]:
 
 def range_check(first: str, last: str, message: str) -> Any:
     """Return a check that ``first`` is not after ``last``."""
-    def check(data: dict[str, Any]) -> dict[str, list[str]]:
+    def check(data: Mapping[str, Any]) -> dict[str, list[str]]:
         if data.get(first) and data.get(last) and data[first] > data[last]:
             return {last: [message]}
         return {}
     return check
+
+
+records_order = range_check("records_from", "records_to",
+                            "Make the end of the range no earlier than its start.")
+marriage_order = range_check("marriage_date", "separation_date",
+                             "Make the separation no earlier than the marriage.")
+
+
+def statement_check(data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Refuse a bank statement dated before the first transfer it is to show."""
+    days = [item["date"] for item in data.get("bank_transfers") or [] if item.get("date")]
+    statement = data.get("bank_statement_date")
+    if statement and days and statement < min(days):
+        first = min(days)
+        return {"bank_statement_date": [
+            f"A statement that shows the transfers cannot be dated before the first of them, "
+            f"{first:%B} {first.day}, {first.year}. Check the date on the statement."]}
+    return {}
+
+
+#: Rules between answers that hold whatever letter they go into: checked as answers come.
+ANSWER_RULES = (records_order, marriage_order, statement_check)
 
 
 #: The amount each agreed rule needs; a rule not agreed on needs nothing.
