@@ -377,15 +377,20 @@ CHANGE_FORMS = {
 }
 
 
-def finish_change_flow(app: Flask, client: FlaskClient) -> str:
-    """Answer every step of the change-check flow; return the conversation's URL."""
+def walk_change_flow(app: Flask, client: FlaskClient, until: str | None = None) -> str:
+    """Answer the change-check flow up to step ``until`` (None: to its end); return its URL."""
     url = start(client, "change-check")
     for _ in range(10):
         step = current(app, client, url)
-        if step["status"] == "complete":
+        if step["state"] == until or (until is None and step["status"] == "complete"):
             return url
         assert post(client, url, step, CHANGE_FORMS[step["state"]]).status_code == 303
-    raise AssertionError("the change-check flow did not finish")
+    raise AssertionError(f"the change-check flow did not reach {until or 'its end'}")
+
+
+def finish_change_flow(app: Flask, client: FlaskClient) -> str:
+    """Answer every step of the change-check flow; return the conversation's URL."""
+    return walk_change_flow(app, client)
 
 
 def letter_links(html: str) -> list[str]:
@@ -473,13 +478,7 @@ EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 
 def at_trades(app: Flask, client: FlaskClient) -> str:
     """Answer the change-check flow up to its upload step; return the conversation's URL."""
-    url = start(client, "change-check")
-    for _ in range(5):
-        step = current(app, client, url)
-        if step["state"] == "trades":
-            return url
-        post(client, url, step, CHANGE_FORMS[step["state"]])
-    raise AssertionError("the upload step was not reached")
+    return walk_change_flow(app, client, "trades")
 
 
 def send_file(client: FlaskClient, url: str, step: dict[str, Any], name: str,
