@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import Row, select
 
 from service.conversations import Conversations
 from service.engine import Conflict
 from service.store import Access, NotFound, Unauthorized
-from service.store.models import ConversationRow
+from service.store.models import conversations
 from service.store.resume import ALPHABET, BadCode, display, new_code, normalize
 from tests.browser.story import value_for
 
@@ -31,12 +32,13 @@ def started(app: Flask) -> Access:
     return Access(conv.id, token)
 
 
-def row(app: Flask, conversation_id: str) -> ConversationRow:
+def row(app: Flask, conversation_id: str) -> Row[Any]:
     """Return the stored row, as a copy of the database would show it."""
-    with service_of(app).store.reads() as session:
-        found = session.get(ConversationRow, conversation_id)
-        assert found is not None
-        return found
+    with service_of(app).store.engine.connect() as connection:
+        found = connection.execute(select(conversations).where(
+            conversations.c.id == conversation_id)).first()
+    assert found is not None
+    return found
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
@@ -133,8 +135,9 @@ def test_erasing_the_conversation_erases_its_code(app: Flask) -> None:
     service.delete(access)
     with pytest.raises(NotFound):
         service.resume(code)
-    with service.store.reads() as session:
-        assert session.get(ConversationRow, access.id) is None
+    with service.store.engine.connect() as connection:
+        assert connection.execute(select(conversations).where(
+            conversations.c.id == access.id)).first() is None
 
 
 def story(step: dict[str, Any]) -> dict[str, Any]:

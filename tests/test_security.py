@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from service.store import crypto
-from service.store.models import Base
+from service.store.models import metadata
 from tests.conftest import Driver
 
 CANARY = "Canary-Wombat-3307"
@@ -197,7 +197,7 @@ def _dump(app: Flask) -> bytes:
     """Return every row of every table, as someone with a copy of the database sees them."""
     rows = []
     with app.extensions["bearings"].store.engine.connect() as connection:
-        for table in [*Base.metadata.tables, "alembic_version"]:
+        for table in [*metadata.tables, "alembic_version"]:
             rows += connection.execute(text(f"SELECT * FROM {table}")).all()
     return repr(rows).encode()
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 
 from service.engine import Conversation
 from service.store import Access, NotFound, Stale, Store, Unauthorized, Undecryptable, crypto
-from service.store.models import ConversationRow, utcnow
+from service.store.models import conversations, utcnow
 
 
 def _conversation(store: Store, conv_id: str = "a" * 24) -> tuple[Conversation, Access]:
@@ -26,8 +26,8 @@ def store(database_url: str) -> Store:
 
     instance = Store(database_url)
     upgrade(instance.write_engine)
-    with instance.sessions.begin() as session:
-        session.query(ConversationRow).delete()
+    with instance.writing() as connection:
+        connection.execute(delete(conversations))
     yield instance
     instance.dispose()
 
@@ -44,10 +44,12 @@ def test_round_trip_and_wrong_token(store: Store) -> None:
 def test_a_payload_moved_to_another_row_does_not_open(store: Store) -> None:
     first, first_access = _conversation(store, "a" * 24)
     _, second_access = _conversation(store, "b" * 24)
-    with store.sessions.begin() as session:
-        payload = session.get(ConversationRow, first.id).payload
-        session.execute(update(ConversationRow).where(ConversationRow.id == "b" * 24)
-                        .values(payload=payload, token_hash=crypto.token_hash(first_access.token)))
+    with store.writing() as connection:
+        payload = connection.execute(select(conversations.c.payload).where(
+            conversations.c.id == first.id)).scalar()
+        connection.execute(update(conversations).where(conversations.c.id == "b" * 24)
+                           .values(payload=payload,
+                                   token_hash=crypto.token_hash(first_access.token)))
     with pytest.raises(Undecryptable):
         store.load(Access("b" * 24, first_access.token))
 
@@ -65,9 +67,9 @@ def test_purge_erases_only_old_conversations(store: Store) -> None:
     old, old_access = _conversation(store, "a" * 24)
     _, new_access = _conversation(store, "b" * 24)
     store.add_upload(old_access, "generic", 1, {"transactions": []})
-    with store.sessions.begin() as session:
-        session.execute(update(ConversationRow).where(ConversationRow.id == old.id)
-                        .values(updated_at=utcnow() - timedelta(days=100)))
+    with store.writing() as connection:
+        connection.execute(update(conversations).where(conversations.c.id == old.id)
+                           .values(updated_at=utcnow() - timedelta(days=100)))
     assert store.purge(utcnow() - timedelta(days=90)) == 1
     with pytest.raises(NotFound):
         store.load(old_access)

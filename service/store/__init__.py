@@ -1,4 +1,4 @@
-"""Persistence: SQLAlchemy models, encryption at rest, the repository and migrations."""
+"""Persistence: SQLAlchemy Core tables, encryption at rest, the repository and migrations."""
 
 from __future__ import annotations
 

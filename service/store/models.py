@@ -1,11 +1,23 @@
-"""The tables: conversations and their uploads. Everything a person typed is encrypted."""
+"""The tables: conversations and their uploads. Everything a person typed is encrypted.
+
+Plain SQLAlchemy Core tables: the store runs a handful of statements and maps no objects, so
+the ORM (and the time it takes to import) stays out of every worker.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+)
 
 
 def utcnow() -> datetime:
@@ -13,40 +25,33 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Base(DeclarativeBase):
-    """The declarative base of every table."""
+metadata = MetaData()
 
+#: One conversation: flow and version in the clear; its state and every answer sealed.
+conversations = Table(
+    "conversations", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("flow", String(64), nullable=False),
+    Column("flow_version", String(32), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("resume_hash", String(64), index=True, nullable=True),
+    Column("resume_box", LargeBinary, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, default=utcnow),
+    Column("updated_at", DateTime(timezone=True), nullable=False, default=utcnow,
+           onupdate=utcnow, index=True),
+)
 
-class ConversationRow(Base):
-    """One conversation: flow and version in the clear; its state and every answer sealed."""
-
-    __tablename__ = "conversations"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    flow: Mapped[str] = mapped_column(String(64))
-    flow_version: Mapped[str] = mapped_column(String(32))
-    token_hash: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16))
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
-    payload: Mapped[bytes] = mapped_column(LargeBinary)
-    resume_hash: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
-    resume_box: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
-                                                 onupdate=utcnow, index=True)
-
-    __mapper_args__ = {"version_id_col": version}
-
-
-class UploadRow(Base):
-    """An uploaded exchange export, parsed; the transactions are sealed."""
-
-    __tablename__ = "uploads"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    conversation_id: Mapped[str] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
-    format: Mapped[str] = mapped_column(String(32))
-    rows: Mapped[int] = mapped_column(Integer)
-    payload: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+#: An uploaded exchange export, parsed; the transactions are sealed.
+uploads = Table(
+    "uploads", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("conversation_id", ForeignKey("conversations.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("format", String(32), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, default=utcnow),
+)

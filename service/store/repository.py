@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
-    Row,
     bindparam,
     create_engine,
     delete,
@@ -25,25 +24,55 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import ClauseElement
 
 from ..engine import Conversation
 from . import crypto
 from ._lock import WriteLock
-from .models import ConversationRow, UploadRow, utcnow
+from .models import conversations, uploads, utcnow
 
-_TABLE = ConversationRow.__table__
-_C = _TABLE.c
-#: The hot statements, built once (SQLAlchemy caches their compiled form).
+_C = conversations.c
+_U = uploads.c
+#: The statements every request runs, written once; each engine compiles them once (below).
 _READ = select(_C.id, _C.flow, _C.flow_version, _C.token_hash, _C.status, _C.version,
                _C.payload).where(_C.id == bindparam("conversation_id"))
-_CREATE = insert(_TABLE)
-_SAVE = update(_TABLE).where(
+_CREATE = insert(conversations).values(
+    id=bindparam("id"), flow=bindparam("flow"), flow_version=bindparam("flow_version"),
+    token_hash=bindparam("token_hash"), status=bindparam("status"),
+    version=bindparam("version"),
+    payload=bindparam("payload"), created_at=bindparam("now"), updated_at=bindparam("now"))
+_SAVE = update(conversations).where(
     _C.id == bindparam("conversation_id"), _C.version == bindparam("read_version"),
     _C.token_hash == bindparam("hashed"),
 ).values(status=bindparam("new_status"),
          payload=bindparam("sealed"), version=bindparam("new_version"),
          updated_at=bindparam("now"))
+
+
+class _Statement:
+    """A statement compiled once for one database, run straight on a DB-API cursor.
+
+    For the one-row statements of every request, SQLAlchemy's execute costs several times
+    what the database itself does; this keeps SQLAlchemy's SQL for the dialect and its
+    conversion of each parameter, and leaves out the rest.
+    """
+
+    def __init__(self, statement: ClauseElement, engine: Engine) -> None:
+        dialect = engine.dialect
+        compiled = statement.compile(dialect=dialect)
+        self.sql = str(compiled)
+        self.order = tuple(compiled.positiontup or ()) if compiled.positional else None
+        self.convert = {}
+        for name, bind in compiled.binds.items():
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                self.convert[name] = process
+
+    def params(self, values: dict[str, Any]) -> Any:
+        """Return ``values`` converted and laid out as the driver takes them."""
+        for name, process in self.convert.items():
+            values[name] = process(values[name])
+        return values if self.order is None else [values[name] for name in self.order]
 
 
 class NotFound(LookupError):
@@ -129,9 +158,11 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.engine, self.write_engine = make_engines(url)
-        self.reads = sessionmaker(self.engine, expire_on_commit=False)
-        self.sessions = sessionmaker(self.write_engine, expire_on_commit=False)
         self.write_lock = _write_lock(self.write_engine)
+        self._sqlite = self.write_engine.dialect.name == "sqlite"
+        self._read_sql = _Statement(_READ, self.engine)
+        self._create_sql = _Statement(_CREATE, self.write_engine)
+        self._save_sql = _Statement(_SAVE, self.write_engine)
 
     def dispose(self) -> None:
         """Close every pooled connection (after a fork, or at shutdown)."""
@@ -140,60 +171,92 @@ class Store:
         if isinstance(self.write_lock, WriteLock):
             self.write_lock.close()
 
-    # -- conversations ------------------------------------------------------------------------
-
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         """Yield a connection in a write transaction, this store's writers queued one by one."""
         with self.write_lock, self.write_engine.begin() as connection:
             yield connection
 
-    def _row(self, session: Session, access: Access) -> ConversationRow:
-        row = session.get(ConversationRow, access.id)
-        if row is None:
-            raise NotFound(access.id)
-        if not crypto.same_hash(access.token, row.token_hash):
-            raise Unauthorized(access.id)
-        return row
+    # -- the statements of every request, on the driver's own cursor ---------------------------
 
-    def _read(self, access: Access) -> Row[Any]:
-        """Return the conversation's row, checked against the token; one SELECT, no ORM."""
-        with self.engine.connect() as connection:
-            row = connection.execute(_READ, {"conversation_id": access.id}).first()
+    def _fetch(self, values: dict[str, Any]) -> Any:
+        """Return the conversation's row (id, flow, ..., payload) or None."""
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(self._read_sql.sql, self._read_sql.params(values))
+                return cursor.fetchone()
+            finally:
+                cursor.close()
+        finally:
+            connection.close()
+
+    def _write(self, statement: _Statement, values: dict[str, Any]) -> int:
+        """Run one write in its own transaction, queued with the others; return rows changed."""
+        with self.write_lock:
+            connection = self.write_engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                try:
+                    if self._sqlite:  # take the write lock now, not on first write
+                        cursor.execute("BEGIN IMMEDIATE")
+                    cursor.execute(statement.sql, statement.params(values))
+                    changed: int = cursor.rowcount
+                    connection.commit()
+                except BaseException:
+                    connection.rollback()
+                    raise
+                finally:
+                    cursor.close()
+            finally:
+                connection.close()
+        return changed
+
+    # -- conversations ------------------------------------------------------------------------
+
+    def _check(self, connection: Connection, access: Access) -> None:
+        """Raise NotFound or Unauthorized unless ``access`` opens a stored conversation."""
+        stored = connection.execute(select(_C.token_hash).where(_C.id == access.id)).scalar()
+        if stored is None:
+            raise NotFound(access.id)
+        if not crypto.same_hash(access.token, stored):
+            raise Unauthorized(access.id)
+
+    def _read(self, access: Access) -> tuple[Any, ...]:
+        """Return the conversation's row, checked against the token; one SELECT."""
+        row = self._fetch({"conversation_id": access.id})
         if row is None:
             raise NotFound(access.id)
-        if not crypto.same_hash(access.token, row.token_hash):
+        if not crypto.same_hash(access.token, row[3]):
             raise Unauthorized(access.id)
-        return row
+        return tuple(row)
 
     def create(self, conv: Conversation, token: str) -> None:
         """Store a new conversation, keeping only the hash of its token."""
         access = Access(conv.id, token)
         payload = crypto.seal(access.key, _encode(conv.payload()), conv.id)
-        with self.writing() as connection:
-            connection.execute(_CREATE, {
-                "id": conv.id, "flow": conv.flow, "flow_version": conv.flow_version,
-                "token_hash": crypto.token_hash(token), "status": conv.status, "version": 1,
-                "payload": payload})
+        self._write(self._create_sql, {
+            "id": conv.id, "flow": conv.flow, "flow_version": conv.flow_version,
+            "token_hash": crypto.token_hash(token), "status": conv.status, "version": 1,
+            "payload": payload, "now": utcnow()})
         conv.version = 1
 
     def load(self, access: Access) -> Conversation:
         """Return the conversation, decrypted; raise NotFound or Unauthorized."""
-        row = self._read(access)
-        private = json.loads(crypto.unseal(access.key, row.payload, row.id))
+        conv_id, flow, flow_version, _, status, version, payload = self._read(access)
+        private = json.loads(crypto.unseal(access.key, bytes(payload), conv_id))
         private.setdefault("state", private["history"][-1])  # sealed before 0002
-        return Conversation(id=row.id, flow=row.flow, flow_version=row.flow_version,
-                            version=row.version, status=row.status, **private)
+        return Conversation(id=conv_id, flow=flow, flow_version=flow_version,
+                            version=version, status=status, **private)
 
     def save(self, conv: Conversation, access: Access, read_version: int) -> None:
         """Write ``conv`` if nobody wrote since ``read_version``; raise Stale otherwise."""
         payload = crypto.seal(access.key, _encode(conv.payload()), conv.id)
-        with self.writing() as connection:
-            written = connection.execute(_SAVE, {
-                "conversation_id": access.id, "read_version": read_version,
-                "hashed": crypto.token_hash(access.token), "new_status": conv.status,
-                "sealed": payload, "new_version": read_version + 1,
-                "now": utcnow()}).rowcount
+        written = self._write(self._save_sql, {
+            "conversation_id": access.id, "read_version": read_version,
+            "hashed": crypto.token_hash(access.token), "new_status": conv.status,
+            "sealed": payload, "new_version": read_version + 1, "now": utcnow()})
         if written != 1:
             self._read(access)  # NotFound or Unauthorized, if either is why
             raise Stale(conv.id)
@@ -201,20 +264,19 @@ class Store:
 
     def delete(self, access: Access) -> None:
         """Erase the conversation and everything tied to it."""
-        with self.write_lock, self.sessions.begin() as session:
-            self._row(session, access)
-            session.execute(delete(UploadRow).where(UploadRow.conversation_id == access.id))
-            session.execute(delete(ConversationRow).where(ConversationRow.id == access.id))
+        with self.writing() as connection:
+            self._check(connection, access)
+            connection.execute(delete(uploads).where(_U.conversation_id == access.id))
+            connection.execute(delete(conversations).where(_C.id == access.id))
 
     def purge(self, before: datetime) -> int:
         """Erase every conversation not touched since ``before``; return how many."""
-        with self.write_lock, self.sessions.begin() as session:
-            old = select(ConversationRow.id).where(ConversationRow.updated_at < before)
-            ids = list(session.scalars(old))
+        with self.writing() as connection:
+            ids = list(connection.execute(select(_C.id).where(_C.updated_at < before)).scalars())
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
-                session.execute(delete(UploadRow).where(UploadRow.conversation_id.in_(chunk)))
-                session.execute(delete(ConversationRow).where(ConversationRow.id.in_(chunk)))
+                connection.execute(delete(uploads).where(_U.conversation_id.in_(chunk)))
+                connection.execute(delete(conversations).where(_C.id.in_(chunk)))
             return len(ids)
 
     # -- uploads --------------------------------------------------------------------------------
@@ -222,29 +284,31 @@ class Store:
     def add_upload(self, access: Access, fmt: str, rows: int, data: dict[str, Any]) -> str:
         """Store a parsed upload for the conversation; return its id."""
         upload_id = new_id()
-        with self.write_lock, self.sessions.begin() as session:
-            self._row(session, access)
-            session.add(UploadRow(id=upload_id, conversation_id=access.id, format=fmt, rows=rows,
-                                  payload=crypto.seal(access.key, _encode(data), upload_id)))
+        with self.writing() as connection:
+            self._check(connection, access)
+            connection.execute(insert(uploads).values(
+                id=upload_id, conversation_id=access.id, format=fmt, rows=rows,
+                payload=crypto.seal(access.key, _encode(data), upload_id)))
         return upload_id
 
     def get_upload(self, access: Access, upload_id: str) -> dict[str, Any] | None:
         """Return a parsed upload of this conversation, or None."""
-        with self.reads() as session:
-            row = session.get(UploadRow, upload_id)
-            if row is None or row.conversation_id != access.id:
-                return None
-            data: dict[str, Any] = json.loads(crypto.unseal(access.key, row.payload, upload_id))
-            return data
+        with self.engine.connect() as connection:
+            row = connection.execute(select(_U.payload).where(
+                _U.id == upload_id, _U.conversation_id == access.id)).first()
+        if row is None:
+            return None
+        data: dict[str, Any] = json.loads(crypto.unseal(access.key, row.payload, upload_id))
+        return data
 
     def uploads(self, access: Access) -> list[dict[str, Any]]:
         """Return the uploads' descriptions (not their contents)."""
-        with self.reads() as session:
-            self._row(session, access)
-            rows = session.scalars(select(UploadRow).where(
-                UploadRow.conversation_id == access.id).order_by(UploadRow.created_at))
-            return [{"upload": r.id, "format": r.format, "rows": r.rows,
-                     "created_at": r.created_at.isoformat()} for r in rows]
+        with self.engine.connect() as connection:
+            self._check(connection, access)
+            rows = connection.execute(select(_U.id, _U.format, _U.rows, _U.created_at).where(
+                _U.conversation_id == access.id).order_by(_U.created_at)).all()
+        return [{"upload": r.id, "format": r.format, "rows": r.rows,
+                 "created_at": r.created_at.isoformat()} for r in rows]
 
     # -- operations -------------------------------------------------------------------------------
 

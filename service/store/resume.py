@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy import select, update
 
 from . import crypto
-from .models import ConversationRow
+from .models import conversations
 from .repository import Access, NotFound, Store
 
 __all__ = ["ALPHABET", "LENGTH", "BadCode", "display", "lookup_hash", "new_code", "normalize",
@@ -75,18 +75,18 @@ def remember(store: Store, access: Access, secret: bytes) -> str:
     store.load(access)
     code = new_code()
     box = crypto.seal(_box_key(code, access.id), access.token.encode(), _context(access.id))
-    with store.sessions.begin() as session:
-        session.execute(update(ConversationRow).where(ConversationRow.id == access.id)
-                        .values(resume_hash=lookup_hash(secret, code), resume_box=box))
+    with store.writing() as connection:
+        connection.execute(update(conversations).where(conversations.c.id == access.id)
+                           .values(resume_hash=lookup_hash(secret, code), resume_box=box))
     return display(code)
 
 
 def recall(store: Store, secret: bytes, text: str) -> Access:
     """Return the access a resume code opens; raise BadCode or NotFound."""
     code = normalize(text)
-    with store.reads() as session:
-        rows = session.execute(select(ConversationRow.id, ConversationRow.resume_box).where(
-            ConversationRow.resume_hash == lookup_hash(secret, code))).all()
+    with store.engine.connect() as connection:
+        rows = connection.execute(select(conversations.c.id, conversations.c.resume_box).where(
+            conversations.c.resume_hash == lookup_hash(secret, code))).all()
     for conversation_id, box in rows:
         try:
             token = crypto.unseal(_box_key(code, conversation_id), box or b"",
