@@ -186,9 +186,12 @@ class _Choice(fields.String):
     def __init__(self, spec: FieldDef, **kwargs: Any) -> None:
         super().__init__(validate=ChoiceCheck(spec), **kwargs)
         self.spec = spec
+        self.values = frozenset(choice.value for choice in spec.choices)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
+        if text in self.values:  # what the chat, the widget and the API send
+            return text
         return exact_choice(self.spec, text) or text
 
 
@@ -198,6 +201,13 @@ class _MultiChoice(fields.List):
     def __init__(self, spec: FieldDef, **kwargs: Any) -> None:
         super().__init__(_Choice(spec), **kwargs)
         self.spec = spec
+        self.values = frozenset(choice.value for choice in spec.choices)
+
+    def _named(self, item: Any) -> list[Any]:
+        """Return the choices one item names: itself when it is a value or not text."""
+        if not isinstance(item, str) or item in self.values:
+            return [item]
+        return exact_choices(self.spec, item) or [item]
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if isinstance(value, str):  # the contract sends a list: suggest the choices meant
@@ -205,9 +215,7 @@ class _MultiChoice(fields.List):
         if not isinstance(value, list | tuple):
             raise ValidationError(fuzzy_message(self.spec, None))
         # an item typed as a list of its own ("savings and a credit card") is each of them
-        value = [found for item in value
-                 for found in (exact_choices(self.spec, item) or [item]
-                               if isinstance(item, str) else [item])]
+        value = [found for item in value for found in self._named(item)]
         try:
             picked = super()._deserialize(value, attr, data, **kwargs)
         except ValidationError as exc:  # one plain message per problem, not one per position

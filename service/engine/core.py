@@ -120,6 +120,7 @@ class Engine:
         self.renderer = TextRenderer()
         self._steering = steering_fields(flow)
         self._routes: dict[tuple[Any, ...], tuple[str, ...]] = {}
+        self._order = {state: index for index, state in enumerate(flow.states)}
 
     # -- moving -----------------------------------------------------------------------------
 
@@ -233,9 +234,10 @@ class Engine:
 
     def facts(self, conv: Conversation) -> dict[str, Any]:
         """Return every answer so far as one flat mapping, in the order of the flow."""
+        order = self._order
         merged: dict[str, Any] = {}
-        for state in self.flow.states:
-            merged.update(conv.answers.get(state, {}))
+        for state in sorted((s for s in conv.answers if s in order), key=order.__getitem__):
+            merged.update(conv.answers[state])
         return merged
 
     def _prune(self, conv: Conversation) -> None:
