@@ -6,8 +6,6 @@ import re
 from typing import Any
 from xml.sax.saxutils import escape
 
-from transitions.extensions import GraphMachine
-
 from .flowdef import Flow
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9 _,.\-=!<>]")
@@ -33,6 +31,8 @@ def describe_condition(condition: dict[str, Any]) -> str:
 
 def mermaid(flow: Flow) -> str:
     """Return the flow as a mermaid ``stateDiagram-v2``."""
+    from transitions.extensions import GraphMachine  # with asyncio: only where drawn
+
     machine = GraphMachine(model=_Drawing(), states=list(flow.states), initial=flow.start,
                            auto_transitions=False, graph_engine="mermaid",
                            title=_UNSAFE.sub("", flow.title), show_conditions=True)

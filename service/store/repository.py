@@ -193,24 +193,30 @@ class Store:
             connection.close()
 
     def _write(self, statement: _Statement, values: dict[str, Any]) -> int:
-        """Run one write in its own transaction, queued with the others; return rows changed."""
-        with self.write_lock:
-            connection = self.write_engine.raw_connection()
+        """Run one write as its own transaction, queued with the others; return rows changed.
+
+        Only the statement itself runs under the write lock: on SQLite, in autocommit mode, a
+        single statement is a whole transaction that takes the write lock as it starts, and
+        every extra call made under the lock is one more wait for the interpreter lock while
+        the other writers queue.
+        """
+        params = statement.params(values)
+        connection = self.write_engine.raw_connection()
+        try:
+            cursor = connection.cursor()
             try:
-                cursor = connection.cursor()
-                try:
-                    if self._sqlite:  # take the write lock now, not on first write
-                        cursor.execute("BEGIN IMMEDIATE")
-                    cursor.execute(statement.sql, statement.params(values))
-                    changed: int = cursor.rowcount
-                    connection.commit()
-                except BaseException:
-                    connection.rollback()
-                    raise
-                finally:
-                    cursor.close()
+                with self.write_lock:
+                    cursor.execute(statement.sql, params)
+                    if not self._sqlite:
+                        connection.commit()
+                changed: int = cursor.rowcount
+            except BaseException:
+                connection.rollback()
+                raise
             finally:
-                connection.close()
+                cursor.close()
+        finally:
+            connection.close()
         return changed
 
     # -- conversations ------------------------------------------------------------------------
