@@ -57,10 +57,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config["SECRET_KEY"] = config.get("SECRET_KEY") or secret_key(instance)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
     app.config["DATABASE_URL"] = _database_url(config, instance)
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    # JSON is UTF-8 (RFC 8259): escaping each curly quote and dash of a step's text as \uXXXX
-    # cost more than the rest of encoding it.
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     store = Store(app.config["DATABASE_URL"])
     if app.config["AUTO_MIGRATE"]:

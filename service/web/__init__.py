@@ -17,10 +17,12 @@ from . import (
     shown,
     widget,
 )
+from .json_provider import OrjsonProvider
 
 
 def init_app(app: Flask) -> None:
-    """Register every blueprint, the error handlers and the security headers."""
+    """Set the JSON provider; register every blueprint, the error handlers, the headers."""
+    app.json = OrjsonProvider(app)
     errors.init_app(app)
     security.init_app(app)
     for module in (health, conversations, calculators, letters, flows, openapi, shown, chat,
