@@ -69,7 +69,7 @@ class _Statement:
                 self.convert[name] = process
 
     def params(self, values: dict[str, Any]) -> Any:
-        """Return ``values`` converted and laid out as the driver takes them."""
+        """Return ``values`` (a fresh dict, converted in place) laid out for the driver."""
         for name, process in self.convert.items():
             values[name] = process(values[name])
         return values if self.order is None else [values[name] for name in self.order]
@@ -179,18 +179,26 @@ class Store:
 
     # -- the statements of every request, on the driver's own cursor ---------------------------
 
-    def _fetch(self, values: dict[str, Any]) -> Any:
-        """Return the conversation's row (id, flow, ..., payload) or None."""
-        connection = self.engine.raw_connection()
+    @staticmethod
+    @contextmanager
+    def _cursor(engine: Engine) -> Iterator[tuple[Any, Any]]:
+        """Yield (connection, cursor) of the driver, from ``engine``'s pool and back to it."""
+        connection = engine.raw_connection()
         try:
             cursor = connection.cursor()
             try:
-                cursor.execute(self._read_sql.sql, self._read_sql.params(values))
-                return cursor.fetchone()
+                yield connection, cursor
             finally:
                 cursor.close()
         finally:
             connection.close()
+
+    def _fetch(self, conversation_id: str) -> Any:
+        """Return the conversation's row (id, flow, ..., payload) or None."""
+        with self._cursor(self.engine) as (_, cursor):
+            cursor.execute(self._read_sql.sql,
+                           self._read_sql.params({"conversation_id": conversation_id}))
+            return cursor.fetchone()
 
     def _write(self, statement: _Statement, values: dict[str, Any]) -> int:
         """Run one write as its own transaction, queued with the others; return rows changed.
@@ -201,22 +209,16 @@ class Store:
         the other writers queue.
         """
         params = statement.params(values)
-        connection = self.write_engine.raw_connection()
-        try:
-            cursor = connection.cursor()
+        with self._cursor(self.write_engine) as (connection, cursor):
             try:
                 with self.write_lock:
                     cursor.execute(statement.sql, params)
                     if not self._sqlite:
                         connection.commit()
-                changed: int = cursor.rowcount
             except BaseException:
                 connection.rollback()
                 raise
-            finally:
-                cursor.close()
-        finally:
-            connection.close()
+            changed: int = cursor.rowcount
         return changed
 
     # -- conversations ------------------------------------------------------------------------
@@ -231,7 +233,7 @@ class Store:
 
     def _read(self, access: Access) -> tuple[Any, ...]:
         """Return the conversation's row, checked against the token; one SELECT."""
-        row = self._fetch({"conversation_id": access.id})
+        row = self._fetch(access.id)
         if row is None:
             raise NotFound(access.id)
         if not crypto.same_hash(access.token, row[3]):
