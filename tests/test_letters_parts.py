@@ -73,6 +73,23 @@ def test_common_text_uses_the_small_font_cut_and_the_rest_the_full_fonts() -> No
     assert _fonts.coverage(True) < _fonts.coverage(False)
 
 
+@pytest.mark.skipif(_fonts.SHAPING, reason="with a text shaper every PDF takes the whole fonts")
+def test_pdfs_share_a_kept_font_cut_and_come_out_the_same_without_it() -> None:
+    assert _fonts.BASE <= _fonts.coverage(True)
+    plain, named = _pdf.drawn([], "Dear bank"), _pdf.drawn([], "Dear bank, Nguyễn Wałęsa")
+    assert _fonts.cut_for(plain) is _fonts.cut_for(set(map(ord, "Hello")))
+    cut = _fonts.cut_for(named)
+    assert cut is not None and cut is _fonts.cut_for(named) and cut is not _fonts.cut_for(plain)
+    assert named | _fonts.BASE == cut.drawn and cut.common
+    blocks = parse("# Claim\nNguyễn Wałęsa asks for a review.\n= Nguyễn Wałęsa")
+    day = date(2025, 7, 10)
+    warm = _pdf.render_pdf(blocks, "Claim", day)
+    _fonts._kept_cut.cache_clear()
+    assert _pdf.render_pdf(blocks, "Claim", day) == warm
+    wider = _fonts.cut_for(named | set(range(0xC0, 0x100)))
+    assert len(_pdf.render_pdf(blocks, "Claim", day, wider)) > len(warm)
+
+
 def test_pdf_text_replaces_what_the_font_cannot_draw() -> None:
     assert _pdf.pdf_text("e\u0301 💸 \U000e0001x") == "é \ufffd x"
 

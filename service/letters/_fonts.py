@@ -6,6 +6,16 @@ per letter costs more than laying the letter out. So the fonts are parsed once: 
 gets a copy of the parsed metrics (read-only) and a lazily loaded font for the subset. Text
 that stays within the common Latin, Greek and Cyrillic ranges uses a smaller cut of the same
 fonts (about 1,500 glyphs), made once in memory; any other text uses the full fonts.
+
+Most PDFs draw from a few hundred code points, so :func:`cut_for` cuts the fonts further, to
+what a PDF draws plus :data:`BASE` (what nearly every letter draws). Rounding up to
+``BASE`` gives every plain-English letter the same cut, and all of one person's letters
+theirs; the last few cuts are kept, so a cut is made once and each PDF made with it skips
+recompiling the font (:class:`_SavedTTFont`).
+
+Fonts are opened without recalculating bounding boxes, as fontTools' own subsetter does by
+default: subsetting never moves an outline, and recalculating them means decompiling and
+recompiling every glyph on each save, the most expensive step of writing a PDF.
 """
 
 from __future__ import annotations
@@ -13,7 +23,7 @@ from __future__ import annotations
 import copy
 import logging
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.util import find_spec
 from io import BytesIO
 from pathlib import Path
@@ -24,7 +34,8 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
 
-__all__ = ["FAMILY", "FONT_DIR", "SHAPING", "FontCut", "coverage", "cut_for", "install_fonts"]
+__all__ = ["BASE", "FAMILY", "FONT_DIR", "SHAPING", "FontCut", "coverage", "cut_for",
+           "install_fonts"]
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVu"
@@ -36,16 +47,29 @@ SHAPING = find_spec("uharfbuzz") is not None
 COMMON = ((0x20, 0x7E), (0xA0, 0x24F), (0x300, 0x36F), (0x370, 0x3FF), (0x400, 0x4FF),
           (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x2122),
           (0xFFFD, 0xFFFD))
+#: Code points every cut holds: printable ASCII, the no-break space, typographic quotes,
+#: dashes, the bullet, the ellipsis, and the pound and euro signs.
+BASE = frozenset(range(0x20, 0x7F)) | frozenset(map(ord, "\u00a0‘’“”–—•…£€"))
+#: Tables a cut leaves out: fpdf2 drops them from every PDF, and unshaped text never uses them.
+UNUSED_TABLES = ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta"]
+#: How many cuts each process keeps (each about 150 KB).
+CUTS_KEPT = 16
+
+
+def _open(data: bytes, lazy: bool | None = None) -> TTFont:
+    """Return a font read from ``data`` that keeps its bounding boxes and timestamp on save."""
+    return TTFont(BytesIO(data), lazy=lazy, recalcBBoxes=False, recalcTimestamp=False)
 
 
 def _cut(data: bytes, points: frozenset[int] | None = None) -> bytes:
     """Return the font cut down to ``points`` (default the COMMON ones), glyph names kept."""
-    font = TTFont(BytesIO(data))
+    font = _open(data)
     keep = [point for point in font.getBestCmap()
             if (point in points if points is not None else
                 any(low <= point <= high for low, high in COMMON))]
     options = subset.Options(glyph_names=True, notdef_outline=True, recommended_glyphs=True,
-                             layout_features=[], name_IDs=["*"])
+                             layout_features=[])
+    options.drop_tables += UNUSED_TABLES
     quiet = logging.getLogger("fontTools.subset")
     level, quiet.level = quiet.level, logging.ERROR
     try:
@@ -69,7 +93,7 @@ def _font_bytes(style: str, common: bool) -> bytes:
 @cache
 def coverage(common: bool = False) -> frozenset[int]:
     """Return the code points both styles can draw, in the common cut or the full fonts."""
-    maps = [frozenset(TTFont(BytesIO(_font_bytes(style, common)), lazy=True).getBestCmap())
+    maps = [frozenset(_open(_font_bytes(style, common), lazy=True).getBestCmap())
             for style in FILES]
     return frozenset.intersection(*maps)
 
@@ -94,7 +118,7 @@ class _SavedTTFont(TTFont):  # type: ignore[misc]
     """
 
     def __init__(self, data: bytes, saved: dict[tuple[str, ...], bytes]) -> None:
-        super().__init__(BytesIO(data), lazy=True)
+        super().__init__(BytesIO(data), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
         self._saved = saved
 
     def save(self, file: IO[bytes], reorderTables: bool = True) -> None:  # noqa: N803
@@ -113,7 +137,8 @@ class FontCut:
     """The fonts cut to the code points of several PDFs, so that they share one subset.
 
     Every PDF made with the cut carries the same glyphs, so fpdf2 compiles the subset once
-    for all of them (see :class:`_SavedTTFont`) instead of once per PDF and style.
+    for all of them (see :class:`_SavedTTFont`) instead of once per PDF and style. A cut is
+    shared between threads: two that compile the same subset at once store equal bytes.
     """
 
     drawn: frozenset[int]
@@ -123,11 +148,19 @@ class FontCut:
 
 
 def cut_for(drawn: set[int]) -> FontCut | None:
-    """Return a cut of the fonts for PDFs drawing ``drawn`` (None when fpdf2 shapes text)."""
+    """Return a cut of the fonts for PDFs drawing ``drawn`` (None when fpdf2 shapes text).
+
+    The cut holds ``drawn`` and :data:`BASE`; the last :data:`CUTS_KEPT` cuts are reused.
+    """
     if SHAPING:  # shaped text draws glyphs beyond the character map: no shared cut
         return None
-    common = drawn <= coverage(True)
-    points = frozenset(drawn | {0x20})
+    return _kept_cut(frozenset(drawn | BASE))
+
+
+@lru_cache(maxsize=CUTS_KEPT)
+def _kept_cut(points: frozenset[int]) -> FontCut:
+    """Return the cut of the fonts to ``points``, from the smaller fonts when they cover them."""
+    common = points <= coverage(True)
     return FontCut(points, common, {style: _cut(_font_bytes(style, common), points)
                                     for style in FILES}, {style: {} for style in FILES})
 
@@ -147,19 +180,21 @@ def _install_cut(pdf: FPDF, cut: FontCut) -> None:
 
 
 def install_fonts(pdf: FPDF, drawn: set[int], cut: FontCut | None = None) -> None:
-    """Give ``pdf`` the bundled fonts, the smaller cut when it covers every code point drawn.
+    """Give ``pdf`` the bundled fonts cut to what it draws (``cut`` when that covers ``drawn``).
 
-    With ``cut`` (covering ``drawn``) the PDF shares that cut with others. Falls back to
-    ``add_font`` should fpdf2's font object change shape.
+    Without a cut that covers ``drawn``, the PDF gets the kept cut for ``drawn``, or the whole
+    fonts when fpdf2 shapes text. Falls back to ``add_font`` should fpdf2's font object
+    change shape.
     """
-    common = not SHAPING and drawn <= coverage(True)
+    if cut is None or not drawn <= cut.drawn:
+        cut = cut_for(drawn)
     try:
-        if cut is not None and drawn <= cut.drawn:
+        if cut is not None:
             _install_cut(pdf, cut)
             return
-        for key, (prototype, data) in _prototypes(common).items():
+        for key, (prototype, data) in _prototypes(False).items():
             font = copy.copy(prototype)
-            font.ttfont = TTFont(BytesIO(data), lazy=True)
+            font.ttfont = _open(data, lazy=True)
             font.subset = SubsetMap(font)
             font.missing_glyphs = []
             pdf.fonts[key] = font

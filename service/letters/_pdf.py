@@ -58,6 +58,7 @@ class LetterPDF(FPDF):
     def __init__(self, title: str, today: date, text: str = "",
                  cut: FontCut | None = None) -> None:
         super().__init__(orientation="portrait", unit="mm", format="letter")
+        self._widths: dict[tuple[str, float, str], float] = {}
         install_fonts(self, _drawn(title + text + _OWN_TEXT), cut)
         if SHAPING:
             self.set_text_shaping(True)
@@ -77,6 +78,18 @@ class LetterPDF(FPDF):
         self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="C")
         self.set_text_color(0)
 
+    def width(self, text: str) -> float:
+        """Return the width of ``text`` in the current font, measured once per font and size.
+
+        Line breaking measures the same words over and over (and each paragraph twice where
+        a closing is kept with its signature); fpdf2 measures a string in many steps.
+        """
+        key = (self.font_style, self.font_size_pt, text)
+        found = self._widths.get(key)
+        if found is None:
+            found = self._widths[key] = self.get_string_width(text)
+        return found
+
     def lines(self, lines: list[str], indent: float = 0.0) -> None:
         """Write lines already broken to fit, each from the left margin plus ``indent``."""
         for line in lines:
@@ -88,16 +101,16 @@ class LetterPDF(FPDF):
                   indent: float = 0.0) -> None:
         """Write wrapped text from the left margin plus ``indent``."""
         self.set_font(FAMILY, style, size)
-        self.lines(wrap(self.get_string_width, pdf_text(text), self.epw - indent), indent)
+        self.lines(wrap(self.width, pdf_text(text), self.epw - indent), indent)
         self.set_font(FAMILY, "", _SIZE)
 
     def labelled(self, label: str, value: str) -> None:
         """Write a bold label and its value, flowing onto the next lines when long."""
         self.set_font(FAMILY, "B", _SIZE)
         label = pdf_text(label) + ": "
-        width = self.get_string_width(label)
+        width = self.width(label)
         self.set_font(FAMILY, "", _SIZE)
-        first, *rest = wrap(self.get_string_width, pdf_text(value), self.epw,
+        first, *rest = wrap(self.width, pdf_text(value), self.epw,
                             first=self.epw - width)
         if self.will_page_break(_LINE):
             self.add_page()
@@ -118,7 +131,7 @@ def _item(pdf: LetterPDF, block: Block) -> None:
 
 def _height(pdf: LetterPDF, block: Block) -> float:
     """Return how tall a paragraph or a signature block will be on the page."""
-    lines = len(wrap(pdf.get_string_width, pdf_text(plain(block.text)), pdf.epw)) * _LINE
+    lines = len(wrap(pdf.width, pdf_text(plain(block.text)), pdf.epw)) * _LINE
     return lines + (_LINE * 2 + 1 if block.kind == "sign" else 0)
 
 
