@@ -539,3 +539,20 @@ def test_any_answer_renders_or_is_refused_by_name(type_id: str, field: str, valu
         letters.render(type_id, data, "txt", today=TODAY)
     except ValidationError as exc:
         assert set(exc.messages) <= set(letters.get(type_id).names)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+                    min_size=1, max_size=12).filter(str.strip),
+       accented=st.text(st.characters(min_codepoint=0xC0, max_codepoint=0x24F,
+                                      categories=("Lu", "Ll")), min_size=1, max_size=8))
+def test_any_name_renders_to_a_pdf_with_its_letters_in_it(name: str, accented: str) -> None:
+    """Every letter's fonts are cut to what it draws: nothing it draws may fall outside."""
+    data = {**fixture("error-trade-claim"), "full_name": f"{name} {accented}"}
+    try:
+        content = letters.render("error-trade-claim", data, "pdf", today=TODAY).content
+    except ValidationError as exc:
+        assert set(exc.messages) == {"full_name"}
+        return
+    text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    assert unicodedata.normalize("NFC", accented) in unicodedata.normalize("NFC", text)
