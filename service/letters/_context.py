@@ -13,10 +13,10 @@ from ._types import require
 
 __all__ = [
     "ANSWER_RULES", "BUREAUS", "IC3_MAX_CHARS", "IC3_MAX_TRANSACTIONS", "ach", "attorney",
-    "billing",
-    "billing_check", "bureau", "bureau_check", "bureau_offers", "cfpb", "cpa", "cpa_results",
-    "exchange", "heloc", "ic3", "loss_results", "marriage_order", "parse_due", "policy_check",
-    "range_check", "records_order", "reg_e", "running", "security", "statement_check", "wire",
+    "billing", "billing_check", "bureau", "bureau_check", "bureau_offers", "cfpb", "cpa",
+    "cpa_results", "exchange", "heloc", "ic3", "loss_results", "marriage_order", "parse_due",
+    "policy_check", "range_check", "records_order", "reg_e", "running", "security",
+    "statement_check", "wire",
 ]
 
 IC3_MAX_TRANSACTIONS = 10

@@ -56,9 +56,13 @@ UNUSED_TABLES = ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta"]
 CUTS_KEPT = 16
 
 
+#: How every font here is opened: saved with its bounding boxes and timestamp as they are.
+_KEEP = {"recalcBBoxes": False, "recalcTimestamp": False}
+
+
 def _open(data: bytes, lazy: bool | None = None) -> TTFont:
     """Return a font read from ``data`` that keeps its bounding boxes and timestamp on save."""
-    return TTFont(BytesIO(data), lazy=lazy, recalcBBoxes=False, recalcTimestamp=False)
+    return TTFont(BytesIO(data), lazy=lazy, **_KEEP)
 
 
 def _cut(data: bytes, points: frozenset[int] | None = None) -> bytes:
@@ -118,7 +122,7 @@ class _SavedTTFont(TTFont):  # type: ignore[misc]
     """
 
     def __init__(self, data: bytes, saved: dict[tuple[str, ...], bytes]) -> None:
-        super().__init__(BytesIO(data), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+        super().__init__(BytesIO(data), lazy=True, **_KEEP)
         self._saved = saved
 
     def save(self, file: IO[bytes], reorderTables: bool = True) -> None:  # noqa: N803
