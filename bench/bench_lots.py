@@ -387,11 +387,14 @@ def rp2_python() -> str | None:
     return str(python)
 
 
-def compare_rp2(folder: str, rounds: int = 5) -> bool:
+def compare_rp2(folder: str, rounds: int = 5, around: int = 4) -> bool:
     """Time rp2's FIFO and Bearings on one 10k ledger; record the target (skipped: None).
 
-    The machine's speed drifts by half from one minute to the next, so each round runs the
-    three back to back and gives its own ratio; the median of the rounds' ratios counts.
+    The machine's speed drifts by half from one minute to the next, and one rp2 run lasts
+    about twenty of Bearings'. So each round runs Bearings ``around`` times, rp2 once, and
+    Bearings ``around`` times again: rp2's run is bracketed by as much of Bearings' work as
+    it does itself, and the round's ratio is rp2's time over the mean of Bearings' (a mean,
+    not the fastest, so that no luck is picked). The median of the rounds' ratios counts.
     """
     python = rp2_python()
     if python is None:
@@ -400,16 +403,20 @@ def compare_rp2(folder: str, rounds: int = 5) -> bool:
         return False
     path = write_ledger(10_000, folder)
     print(f"rp2 comparison (FIFO, 10k transactions, transfers included on both sides; "
-          f"{rounds} rounds, medians):")
+          f"{rounds} rounds of Bearings x{around}, rp2, Bearings x{around}; medians):")
     runs: dict[str, list[Run]] = {"baseline": [], "bearings": [], "rp2": []}
+    ratios = []
     for number in range(rounds):
-        order = list(runs)[number % 3:] + list(runs)[:number % 3]
-        for worker in order:
-            runs[worker].append(measure(worker, path,
-                                        python if worker == "rp2" else sys.executable))
-        print(f"  round {number + 1}: rp2 {runs['rp2'][-1].own:.3f} s, bearings "
-              f"{runs['bearings'][-1].own:.3f} s of own work: "
-              f"{runs['rp2'][-1].own / runs['bearings'][-1].own:.1f}x", flush=True)
+        runs["baseline"].append(measure("baseline", path))
+        bracket = [measure("bearings", path) for _ in range(around)]
+        runs["rp2"].append(measure("rp2", path, python))
+        bracket += [measure("bearings", path) for _ in range(around)]
+        runs["bearings"] += bracket
+        mean = statistics.fmean(run.own for run in bracket)
+        ratios.append(runs["rp2"][-1].own / mean)
+        print(f"  round {number + 1}: rp2 {runs['rp2'][-1].own:.3f} s, bearings {mean:.3f} s "
+              f"(mean of {len(bracket)}; {min(r.own for r in bracket):.3f} to "
+              f"{max(r.own for r in bracket):.3f}) of own work: {ratios[-1]:.1f}x", flush=True)
     figures = {worker: Run(*(statistics.median(getattr(r, name) for r in done)
                              for name in ("wall", "mib", "own", "cpu")))
                for worker, done in runs.items()}
@@ -419,8 +426,7 @@ def compare_rp2(folder: str, rounds: int = 5) -> bool:
     cli_s = measure("cli", path).wall
     print(f"  {'cli':9} {'':7} {'':16}  {cli_s:7.2f} s whole process", flush=True)
     ours, theirs = figures["bearings"].own, figures["rp2"].own
-    speedup = statistics.median(rp2_run.own / our_run.own for rp2_run, our_run
-                                in zip(runs["rp2"], runs["bearings"], strict=True))
+    speedup = statistics.median(ratios)
     record("lot matching vs rp2 FIFO, 10k transactions",
            f"{ours * 1000:.0f} ms vs rp2 {theirs * 1000:.0f} ms of own work "
            f"(whole process {figures['bearings'].wall:.2f} s vs {figures['rp2'].wall:.2f} s)",
