@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from service import calculators, create_app
+from service.web import errors
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 FUZZ = settings(max_examples=60, deadline=None,  # no timing limits: a busy machine is no bug
@@ -30,6 +31,9 @@ MALFORMED: list[tuple[str, bytes, str, int]] = [
     ("overlong UTF-8", b'{"a": "\xc0\xaf"}', "application/json", 400),
     ("lone surrogate", b'{"a": "\\ud800"}', "application/json", 400),
     ("lone surrogate key", b'{"\\udfff": 1}', "application/json", 400),
+    ("lone surrogate deep in a list", b'{"transactions": [{"id": "t1"}, {"id": "a\\uDc00"}]}',
+     "application/json", 400),
+    ("33 levels", b'{"a":' * 33 + b"1" + b"}" * 33, "application/json", 400),
     ("deep lists", b'{"a": ' + b"[" * 40 + b"]" * 40 + b"}", "application/json", 400),
     ("deep objects", b'{"a":' * 40 + b"1" + b"}" * 40, "application/json", 400),
     ("very deep", b"[" * 100_000 + b"]" * 100_000, "application/json", 400),
@@ -79,6 +83,41 @@ def test_a_malformed_body_gets_its_4xx_everywhere(body_client: FlaskClient, kind
         response = body_client.post(url, data=body, content_type=content_type, headers=headers)
         assert response.status_code == status, (url, response.get_data(as_text=True))
         assert response.get_json()["message"], url
+
+
+@pytest.mark.parametrize("body", [
+    b'{"a":' * 31 + b"[]" + b"}" * 31,  # 32 levels, the most allowed
+    b'{"a": "\\\\ud800"}',  # an escaped backslash, then the letters ud800
+    b'{"a": "\\ud83d\\ude00"}',  # a pair of surrogates: one emoji
+])
+def test_a_body_within_the_limits_passes_the_checks(body_client: FlaskClient,
+                                                    body: bytes) -> None:
+    response = body_client.post("/api/v1/calculators/capital-loss", data=body,
+                                content_type="application/json")
+    assert response.status_code == 422, response.get_json()  # the schema's word, not a 400
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=3), inner, max_size=3), max_leaves=12)
+
+
+@given(value=_JSON, levels=st.integers(min_value=0, max_value=40),
+       kinds=st.lists(st.sampled_from(["list", "dict"]), min_size=40, max_size=40))
+@example(value=[], levels=31, kinds=["dict", "list"] * 20)  # 32 levels: allowed
+@example(value={"k": 1}, levels=32, kinds=["list"] * 40)  # 33 levels: refused
+def test_the_depth_check_agrees_with_the_full_check(value: Any, levels: int,
+                                                    kinds: list[str]) -> None:
+    for wrapper in kinds[:levels]:
+        value = [value] if wrapper == "list" else {"k": value}
+    verdicts = []
+    for check in (errors._check, errors._check_depth):
+        try:
+            check(value)
+            verdicts.append(None)
+        except errors.ApiError as exc:
+            verdicts.append(exc.message)
+    assert verdicts[0] == verdicts[1]
 
 
 def test_the_endpoint_list_is_every_json_post(body_client: FlaskClient) -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from decimal import Decimal
+from itertools import chain, compress, repeat
+from operator import is_
 from typing import Any
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
@@ -17,6 +20,11 @@ from ..logs import route
 log = logging.getLogger("bearings")
 
 MAX_DEPTH = 32
+_CONTAINERS = frozenset((dict, list))
+#: A ``\u`` escape of a surrogate (D800 to DFFF). Valid UTF-8 cannot hold a surrogate, so a
+#: body without such an escape holds no lone one. (An escaped backslash before it only makes
+#: the full check run.)
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class ApiError(Exception):
@@ -56,6 +64,24 @@ def _check(value: Any, depth: int = 0) -> None:
         _check(item, depth + 1)
 
 
+def _check_depth(value: Any) -> None:
+    """Raise ApiError when ``value`` (as parsed from JSON) nests deeper than MAX_DEPTH: what
+    :func:`_check` finds when no string needs a look.
+
+    It goes one level at a time, each through builtins with no Python code per value: a
+    ledger of ten thousand transactions takes a few milliseconds, not twenty.
+    """
+    level = [value]
+    for _ in range(MAX_DEPTH + 1):
+        kinds = list(map(type, level))
+        if _CONTAINERS.isdisjoint(kinds):
+            return
+        level = list(chain(
+            chain.from_iterable(map(dict.values, compress(level, map(is_, kinds, repeat(dict))))),
+            chain.from_iterable(compress(level, map(is_, kinds, repeat(list))))))
+    raise ApiError(400, f"The body nests deeper than {MAX_DEPTH} levels.")
+
+
 def json_body(*, required: bool = True) -> Any:
     """Return the request's JSON (numbers with fractions as Decimal) or raise ApiError."""
     raw = request.get_data(cache=True)
@@ -70,7 +96,10 @@ def json_body(*, required: bool = True) -> Any:
         raise ApiError(400, "The body is not valid UTF-8.") from None
     except (ValueError, RecursionError):
         raise ApiError(400, "The body is not valid JSON.") from None
-    _check(data)
+    if _SURROGATE_ESCAPE.search(raw):
+        _check(data)  # text can only hold a lone surrogate through such an escape
+    else:
+        _check_depth(data)
     return data
 
 
