@@ -97,27 +97,44 @@ def test_a_body_within_the_limits_passes_the_checks(body_client: FlaskClient,
     assert response.status_code == 422, response.get_json()  # the schema's word, not a 400
 
 
-_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+_TEXT = st.text(max_size=5) | st.sampled_from(["\ud800", "a\udfff"])  # some lone surrogates
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | _TEXT,
                      lambda inner: st.lists(inner, max_size=3)
-                     | st.dictionaries(st.text(max_size=3), inner, max_size=3), max_leaves=12)
+                     | st.dictionaries(_TEXT, inner, max_size=3), max_leaves=12)
+
+
+def _problems(value: Any, depth: int = 0) -> set[str]:
+    """Return what is wrong with ``value``, found the plain recursive way: the test's oracle."""
+    if isinstance(value, str):
+        return {"text"} if any(0xD800 <= ord(char) <= 0xDFFF for char in value) else set()
+    if not isinstance(value, dict | list):
+        return set()
+    if depth + 1 > errors.MAX_DEPTH:
+        return {"depth"}
+    found = set().union(*map(_problems, value)) if isinstance(value, dict) else set()
+    for item in value.values() if isinstance(value, dict) else value:
+        found |= _problems(item, depth + 1)
+    return found
 
 
 @given(value=_JSON, levels=st.integers(min_value=0, max_value=40),
        kinds=st.lists(st.sampled_from(["list", "dict"]), min_size=40, max_size=40))
 @example(value=[], levels=31, kinds=["dict", "list"] * 20)  # 32 levels: allowed
 @example(value={"k": 1}, levels=32, kinds=["list"] * 40)  # 33 levels: refused
-def test_the_depth_check_agrees_with_the_full_check(value: Any, levels: int,
-                                                    kinds: list[str]) -> None:
+def test_the_body_check_finds_what_a_recursive_walk_finds(value: Any, levels: int,
+                                                         kinds: list[str]) -> None:
     for wrapper in kinds[:levels]:
         value = [value] if wrapper == "list" else {"k": value}
-    verdicts = []
-    for check in (errors._check, errors._check_depth):
+    problems = _problems(value)
+    for texts in (True, False):
+        expected = problems if texts else problems - {"text"}
         try:
-            check(value)
-            verdicts.append(None)
+            errors._check(value, texts=texts)
+            assert not expected
         except errors.ApiError as exc:
-            verdicts.append(exc.message)
-    assert verdicts[0] == verdicts[1]
+            assert expected, exc.message
+            if len(expected) == 1:
+                assert ("nests deeper" in exc.message) == (expected == {"depth"})
 
 
 def test_the_endpoint_list_is_every_json_post(body_client: FlaskClient) -> None:
