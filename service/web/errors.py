@@ -22,8 +22,8 @@ log = logging.getLogger("bearings")
 MAX_DEPTH = 32
 _CONTAINERS = frozenset((dict, list))
 #: A ``\u`` escape of a surrogate (D800 to DFFF). Valid UTF-8 cannot hold a surrogate, so a
-#: body without such an escape holds no lone one. (An escaped backslash before it only makes
-#: the full check run.)
+#: body without such an escape holds no lone one and its text needs no check. (An escaped
+#: backslash before the letters only makes the text check run for nothing.)
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
